@@ -1,0 +1,133 @@
+import { setUpAdminToken, type AdminToken } from './admin/admin-token';
+import { defineEventStructure, type DefinedStructure } from './event-structures/define-event-structure.command';
+import type { EventStructure } from './event-structures/event-structure';
+import { StructureValidators } from './event-structures/structure-validators';
+import { ingestEvents, type IngestOutcome, type IngestRequest } from './ingestion/ingest-events.command';
+import { listEvents, type ListEventsInput } from './ingestion/list-events.query';
+import type { StoredEvent } from './ingestion/tracking-event';
+import type { ApiKey } from './keys/api-key';
+import { authenticateKey, type KeyPrincipal } from './keys/authenticate-key.query';
+import { issueKey, revokeKey, rotateKey, type PlaintextKey } from './keys/key-commands';
+import { addSystem, type AddedSystem } from './partners/add-system.command';
+import { deactivateSystem, updateSystemSettings } from './partners/change-system.command';
+import { createPartner } from './partners/create-partner.command';
+import type { Partner } from './partners/partner';
+import { getPartner, getSystem, listPartners, listSystems } from './partners/partner-queries';
+import type { PartnerPolicy, PartnerSystem } from './partners/partner-system';
+import { deactivatePartner, updatePartner } from './partners/update-partner.command';
+import type { HandlerContext } from './shared/context';
+import type { Page } from './shared/cursor';
+import type { DomainEvent } from './shared/domain-event';
+import { NotFoundError, TrackingError, UnauthorizedError } from './shared/errors';
+import { uuidv7 } from './shared/ids';
+import { err, ok, type Result } from './shared/result';
+import type { Storage } from './storage/storage';
+
+/** Options of {@link createPlatform}. */
+export interface PlatformOptions {
+  /** Where everything is stored. The platform does not migrate it; call `storage.migrate()` first. */
+  storage: Storage;
+  /** How many active systems one partner may have. Default 10. */
+  maxSystemsPerPartner?: number;
+  /** The current time. Default `() => new Date()`. */
+  now?: () => Date;
+}
+
+/**
+ * Every command and query of Volcanion Tracking over one storage backend. Expected failures come
+ * back as `Result` values; only faults of the infrastructure throw.
+ *
+ * ### Examples
+ * ```ts
+ * import { createPlatform } from '@volcanion-tracking/core';
+ * import { createMemoryStorage } from '@volcanion-tracking/core/memory';
+ *
+ * const platform = createPlatform({ storage: createMemoryStorage() });
+ * const partner = await platform.createPartner({ name: 'Acme', email: 'ops@acme.test' });
+ * ```
+ */
+export function createPlatform(options: PlatformOptions) {
+  const listeners = new Set<(event: DomainEvent) => void>();
+  const ctx: HandlerContext = {
+    storage: options.storage,
+    now: options.now ?? (() => new Date()),
+    newId: () => uuidv7(),
+    policy: { maxSystemsPerPartner: options.maxSystemsPerPartner ?? 10 } satisfies PartnerPolicy,
+    publish: (events) => events.forEach((event) => listeners.forEach((listener) => listener(event))),
+  };
+  const validators = new StructureValidators(options.storage);
+  listeners.add((event) => {
+    if (event.type === 'EventStructureDefined') validators.invalidate(event.systemId);
+  });
+
+  return {
+    storage: options.storage,
+    /** Subscribes to domain events, delivered after their transaction commits. Returns an unsubscribe. */
+    onDomainEvent(listener: (event: DomainEvent) => void): () => void {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    /** Sets up the admin token (see {@link setUpAdminToken}). */
+    setUpAdminToken: (configured?: string): Promise<AdminToken> => setUpAdminToken(ctx.storage.settings, configured),
+
+    createPartner: (input: unknown) => settle<Partner>(() => createPartner(ctx, input)),
+    updatePartner: (id: string, input: unknown) => settle<Partner>(() => updatePartner(ctx, id, input)),
+    deactivatePartner: (id: string) => settle<Partner>(() => deactivatePartner(ctx, id)),
+    getPartner: (id: string) => settle<Partner>(() => getPartner(ctx, id)),
+    listPartners: (input: { limit?: number; cursor?: string }) => settle<Page<Partner>>(() => listPartners(ctx, input)),
+
+    addSystem: (partnerId: string, input: unknown) => settle<AddedSystem>(() => addSystem(ctx, partnerId, input)),
+    getSystem: (id: string) => settle<PartnerSystem>(() => getSystem(ctx, id)),
+    listSystems: (partnerId: string) => settle<PartnerSystem[]>(() => listSystems(ctx, partnerId)),
+    updateSystemSettings: (id: string, input: unknown) => settle<PartnerSystem>(() => updateSystemSettings(ctx, id, input)),
+    deactivateSystem: (id: string) => settle<PartnerSystem>(() => deactivateSystem(ctx, id)),
+
+    issueKey: (systemId: string, input: unknown) => settle<PlaintextKey>(() => issueKey(ctx, systemId, input)),
+    rotateKey: (systemId: string, keyId: string) => settle<PlaintextKey>(() => rotateKey(ctx, systemId, keyId)),
+    revokeKey: (systemId: string, keyId: string) => settle<ApiKey>(() => revokeKey(ctx, systemId, keyId)),
+    /** A system's keys without their secrets. */
+    listKeys: (systemId: string) =>
+      settle<ApiKey[]>(async () => {
+        const system = await getSystem(ctx, systemId);
+        return system.ok ? ok(await ctx.storage.keys.listBySystem(systemId)) : system;
+      }),
+    authenticateKey: (presented: string) => settle<KeyPrincipal>(() => authenticateKey(ctx, presented)),
+
+    defineEventStructure: (systemId: string, eventName: string, input: unknown) =>
+      settle<DefinedStructure>(() => defineEventStructure(ctx, systemId, eventName, input)),
+    listEventStructures: (systemId: string) =>
+      settle<EventStructure[]>(async () => {
+        const system = await getSystem(ctx, systemId);
+        return system.ok ? ok(await ctx.storage.eventStructures.listCurrent(systemId)) : system;
+      }),
+    getEventStructure: (systemId: string, eventName: string) =>
+      settle<EventStructure>(async () => {
+        const found = await ctx.storage.eventStructures.findCurrent(systemId, eventName);
+        return found ? ok(found) : err(new NotFoundError('event structure', eventName));
+      }),
+
+    /** Stores a request's events; see {@link ingestEvents}. Only a write or secret key may ingest. */
+    ingest: (principal: KeyPrincipal, request: IngestRequest) =>
+      settle<IngestOutcome>(() => ingestEvents(ctx, validators, principal, request)),
+    listEvents: (systemId: string, input: ListEventsInput) => settle<Page<StoredEvent>>(() => listEvents(ctx, systemId, input)),
+
+    /** Closes the storage. */
+    close: () => ctx.storage.close(),
+  };
+}
+
+/** The platform: every command and query, bound to one storage. */
+export type Platform = ReturnType<typeof createPlatform>;
+
+// Repositories signal uniqueness conflicts by throwing; callers get them as values like every other
+// expected failure. Anything else is a fault and keeps propagating.
+async function settle<T>(fn: () => Promise<Result<T, TrackingError>>): Promise<Result<T, TrackingError>> {
+  try {
+    return await fn();
+  } catch (error) {
+    if (error instanceof TrackingError && !(error instanceof UnauthorizedError) && error.code !== 'storage_unavailable') {
+      return err(error);
+    }
+    throw error;
+  }
+}

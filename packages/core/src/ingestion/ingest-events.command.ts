@@ -1,0 +1,98 @@
+import type { StructureValidators } from '../event-structures/structure-validators';
+import type { KeyPrincipal } from '../keys/authenticate-key.query';
+import type { HandlerContext } from '../shared/context';
+import { InvalidInputError, type FieldIssue } from '../shared/errors';
+import { err, ok, type Result } from '../shared/result';
+import { normalizeMessage, type BatchDefaults } from './normalize-message';
+import type { MessageType, TrackingEvent } from './tracking-event';
+
+/** What one call of the ingestion API carries. */
+export interface IngestRequest {
+  messages: readonly unknown[];
+  /** The route's type for single-message routes (`/v1/track`); batch items carry their own. */
+  type?: MessageType;
+  /** A batch root's `context`, `integrations` and `sentAt`, applied to items that lack them. */
+  defaults?: BatchDefaults;
+  /** When the request arrived; defaults to now. */
+  receivedAt?: Date;
+}
+
+/** A message refused by name, with every reason, as JSON Pointers into it. */
+export interface RejectedMessage {
+  index: number;
+  messageId: string | null;
+  errors: { pointer: string; message: string }[];
+}
+
+/** What happened to each message of a request. */
+export interface IngestOutcome {
+  /** Newly stored events (flagged ones included). */
+  stored: number;
+  /** Events whose messageId this system had stored before; not stored again. */
+  duplicates: number;
+  rejected: RejectedMessage[];
+}
+
+/**
+ * Normalizes, validates and stores a request's messages. Valid and flagged events commit together
+ * before this resolves; rejected ones are named. When every message is rejected the whole request
+ * fails with `InvalidInputError`, so single-event routes answer 400 naming the field.
+ */
+export async function ingestEvents(
+  ctx: HandlerContext,
+  validators: StructureValidators,
+  principal: KeyPrincipal,
+  request: IngestRequest,
+): Promise<Result<IngestOutcome, InvalidInputError>> {
+  const receivedAt = request.receivedAt ?? ctx.now();
+  const accepted: TrackingEvent[] = [];
+  const rejected: RejectedMessage[] = [];
+  for (const [index, raw] of request.messages.entries()) {
+    const normalized = normalizeMessage(raw, {
+      systemId: principal.system.id,
+      type: request.type,
+      defaults: request.defaults,
+      receivedAt,
+    });
+    if (!normalized.ok) {
+      rejected.push({ index, messageId: messageIdOf(raw), errors: normalized.issues.map(toPointer) });
+      continue;
+    }
+    const event = normalized.event;
+    if (event.type === 'track' && event.event !== null) {
+      const verdict = await validators.verdict(principal.system, event.event, event.properties);
+      if (verdict.outcome === 'reject') {
+        rejected.push({ index, messageId: event.messageId, errors: verdict.violations.map((v) => ({ pointer: v.path, message: v.message })) });
+        continue;
+      }
+      if (verdict.outcome === 'flag') {
+        event.valid = false;
+        event.validationErrors = verdict.violations;
+      }
+    }
+    accepted.push(event);
+  }
+  if (accepted.length === 0 && rejected.length > 0) return err(allRejected(rejected, request.type !== undefined));
+  const { inserted } = accepted.length > 0 ? await ctx.storage.events.append(accepted) : { inserted: 0 };
+  return ok({ stored: inserted, duplicates: accepted.length - inserted, rejected });
+}
+
+function allRejected(rejected: RejectedMessage[], single: boolean): InvalidInputError {
+  const issues: FieldIssue[] = rejected.flatMap((r) =>
+    r.errors.map((e) => ({ field: pointerToField(single ? e.pointer : `/batch/${r.index}${e.pointer}`), message: e.message })),
+  );
+  return new InvalidInputError(issues);
+}
+
+function toPointer(issue: FieldIssue): { pointer: string; message: string } {
+  return { pointer: issue.field ? `/${issue.field.split('.').join('/')}` : '', message: issue.message };
+}
+
+function pointerToField(pointer: string): string {
+  return pointer.split('/').filter(Boolean).join('.');
+}
+
+function messageIdOf(raw: unknown): string | null {
+  const id = (raw as { messageId?: unknown } | null)?.messageId;
+  return typeof id === 'string' ? id : null;
+}

@@ -1,0 +1,29 @@
+import { Kysely, PostgresDialect } from 'kysely';
+import pg from 'pg';
+import type { Storage } from '../storage';
+import type { Database } from '../sql/database';
+import { createSqlStorage } from '../sql/sql-storage';
+import type { PostgresStorageConfig } from './postgres-storage-config';
+
+/**
+ * Storage on a PostgreSQL server through a node-postgres pool. Commits are durable as the server
+ * is configured (`synchronous_commit` on by default).
+ *
+ * ### Examples
+ * ```ts
+ * import { createPostgresStorage } from '@volcanion-tracking/core/postgres';
+ * const storage = createPostgresStorage({ connectionString: process.env.DATABASE_URL });
+ * await storage.migrate();
+ * ```
+ */
+export function createPostgresStorage(config: PostgresStorageConfig): Storage {
+  if (!config.pool && !config.connectionString) throw new Error('createPostgresStorage needs a connectionString or a pool');
+  const pool = config.pool ?? new pg.Pool({ connectionString: config.connectionString, max: config.maxConnections ?? 10 });
+  const ownsPool = !config.pool;
+  // An idle client's error (the server restarting, say) must not crash the process; the next query reconnects.
+  if (ownsPool) pool.on('error', () => {});
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  return createSqlStorage(db, 'postgres', async () => {
+    if (ownsPool) await db.destroy();
+  });
+}

@@ -1,0 +1,9 @@
+import type { Migration, MigrationProvider } from 'kysely';
+import { initial } from './0001-initial';
+
+/** Migrations ship as code, in order, so bundling cannot lose a migration file. */
+export const migrationProvider: MigrationProvider = {
+  async getMigrations(): Promise<Record<string, Migration>> {
+    return { '0001-initial': initial };
+  },
+};

@@ -1,0 +1,49 @@
+import type { SettingsRepository } from '../admin/settings-repository';
+import type { EventStructureRepository } from '../event-structures/event-structure-repository';
+import type { EventStore } from '../ingestion/event-store';
+import type { KeyRepository } from '../keys/key-repository';
+import type { PartnerRepository, SystemRepository } from '../partners/partner-repository';
+import type { DomainEvent } from '../shared/domain-event';
+
+/** The domain events log of the write model. */
+export interface DomainEventLog {
+  /** Appends events in order. */
+  append(events: readonly DomainEvent[]): Promise<void>;
+  /** The newest events first; for audits and tests. */
+  recent(limit: number): Promise<DomainEvent[]>;
+}
+
+/** Every repository of the write model; the same shape inside and outside a transaction. */
+export interface Repositories {
+  partners: PartnerRepository;
+  systems: SystemRepository;
+  keys: KeyRepository;
+  eventStructures: EventStructureRepository;
+  domainEvents: DomainEventLog;
+  settings: SettingsRepository;
+}
+
+/**
+ * A storage backend: memory, PGlite or PostgreSQL. Each passes the same contract suite.
+ *
+ * ### Examples
+ * ```ts
+ * import { createPgliteStorage } from '@volcanion-tracking/core/pglite';
+ * const storage = await createPgliteStorage({ dataDir: './.volcanion/data' });
+ * ```
+ */
+export interface Storage extends Repositories {
+  /** Which backend this is, for logs and health output. */
+  readonly kind: 'memory' | 'pglite' | 'postgres';
+  /** The write model's event log. */
+  readonly events: EventStore;
+  /**
+   * Runs `fn` in one transaction: everything it writes through `tx` commits together or not at all.
+   * Use only `tx` inside `fn`: on single-connection backends the outer repositories wait for it.
+   */
+  transaction<T>(fn: (tx: Repositories) => Promise<T>): Promise<T>;
+  /** Applies pending migrations; idempotent and safe when several processes start at once. */
+  migrate(): Promise<void>;
+  /** Releases connections and files. */
+  close(): Promise<void>;
+}
