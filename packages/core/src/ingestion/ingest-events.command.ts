@@ -3,7 +3,7 @@ import type { KeyPrincipal } from '../keys/authenticate-key.query';
 import type { HandlerContext } from '../shared/context';
 import { InvalidInputError, type FieldIssue } from '../shared/errors';
 import { err, ok, type Result } from '../shared/result';
-import { normalizeMessage, type BatchDefaults } from './normalize-message';
+import { dateOrNull, normalizeMessage, type BatchDefaults } from './normalize-message';
 import type { MessageType, TrackingEvent } from './tracking-event';
 
 /** What one call of the ingestion API carries. */
@@ -45,6 +45,10 @@ export async function ingestEvents(
   request: IngestRequest,
 ): Promise<Result<IngestOutcome, InvalidInputError>> {
   const receivedAt = request.receivedAt ?? ctx.now();
+  const rootSentAt = request.defaults?.sentAt;
+  if (rootSentAt !== undefined && rootSentAt !== null && dateOrNull(rootSentAt) === null) {
+    return err(InvalidInputError.field('sentAt', 'must be an ISO-8601 date-time'));
+  }
   const accepted: TrackingEvent[] = [];
   const rejected: RejectedMessage[] = [];
   for (const [index, raw] of request.messages.entries()) {

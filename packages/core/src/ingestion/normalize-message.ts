@@ -147,8 +147,12 @@ function optionalDate(raw: Record<string, unknown>, field: string, issues: Field
   return date;
 }
 
-function dateOrNull(value: unknown): Date | null {
-  if (typeof value !== 'string' && typeof value !== 'number') return null;
+// Segment's clients send ISO-8601; `new Date()` alone would also take "1" or "March 7".
+const ISO_8601 = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/i;
+
+/** The date an ISO-8601 text names, or `null`. */
+export function dateOrNull(value: unknown): Date | null {
+  if (typeof value !== 'string' || !ISO_8601.test(value)) return null;
   const date = new Date(value);
   return Number.isNaN(date.getTime()) ? null : date;
 }

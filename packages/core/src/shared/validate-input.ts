@@ -6,9 +6,13 @@ import { err, ok, type Result } from './result';
 export function validateInput<S extends z.ZodType>(schema: S, input: unknown): Result<z.output<S>, InvalidInputError> {
   const parsed = schema.safeParse(input);
   if (parsed.success) return ok(parsed.data);
-  const issues: FieldIssue[] = parsed.error.issues.map((issue) => ({
-    field: issue.path.map(String).join('.'),
-    message: issue.message,
-  }));
+  const issues: FieldIssue[] = parsed.error.issues.flatMap((issue) => {
+    const at = issue.path.map(String);
+    // zod reports unknown keys at their parent's path; the field to name is each key itself.
+    if (issue.code === 'unrecognized_keys') {
+      return issue.keys.map((key) => ({ field: [...at, key].join('.'), message: 'is not a known field' }));
+    }
+    return [{ field: at.join('.'), message: issue.message }];
+  });
   return err(new InvalidInputError(issues));
 }

@@ -1,0 +1,58 @@
+import { TrackingError } from '@volcanion-tracking/core';
+import { registerEventRoutes } from '../routes/events';
+import { registerIngestRoutes } from '../routes/ingest';
+import { registerKeyRoutes } from '../routes/keys';
+import { registerPartnerRoutes } from '../routes/partners';
+import { registerStructureRoutes } from '../routes/event-structures';
+import { registerSystemRoutes } from '../routes/systems';
+import { resolveOptions, type HandlerOptions } from './handler-options';
+import { errorResponse, HttpProblem, problemResponse } from './problem';
+import { Router } from './router';
+
+/** A fetch-style handler: the whole HTTP API of Volcanion Tracking. */
+export type FetchHandler = (request: Request) => Promise<Response>;
+
+/**
+ * Builds the HTTP API as one `(Request) => Promise<Response>` function, which every adapter mounts.
+ * Bad input is always a 4xx `application/problem+json` naming the field; a 500 means a fault of ours.
+ *
+ * ### Examples
+ * ```ts
+ * import { createHandler } from '@volcanion-tracking/server-adapter';
+ * const handler = createHandler({ platform, admin: await platform.setUpAdminToken(process.env.ADMIN_TOKEN) });
+ * const response = await handler(new Request('http://localhost/api/partners'));
+ * ```
+ */
+export function createHandler(options: HandlerOptions): FetchHandler {
+  const resolved = resolveOptions(options);
+  const router = new Router();
+  for (const register of [
+    registerPartnerRoutes,
+    registerSystemRoutes,
+    registerKeyRoutes,
+    registerStructureRoutes,
+    registerEventRoutes,
+    registerIngestRoutes,
+  ]) {
+    register(router, resolved);
+  }
+
+  return async (request) => {
+    let url: URL;
+    try {
+      url = new URL(request.url);
+    } catch {
+      return problemResponse('invalid_input', 'The request URL is malformed');
+    }
+    try {
+      const { handler, params } = router.match(request.method, url.pathname);
+      const response = await handler({ request, url, params });
+      return request.method === 'HEAD' ? new Response(null, response) : response;
+    } catch (error) {
+      if (error instanceof HttpProblem) return error.toResponse();
+      if (error instanceof TrackingError) return errorResponse(error);
+      resolved.logger.error({ err: error, method: request.method, path: url.pathname }, 'request failed');
+      return problemResponse('internal_error', 'An unexpected error occurred; it has been logged');
+    }
+  };
+}

@@ -1,0 +1,37 @@
+import type { Platform } from '@volcanion-tracking/core';
+import type { AdminVerifier } from './auth';
+
+/** A pino-compatible logger subset; pass your app's logger to see ours in it. */
+export interface Logger {
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+}
+
+/** Options of {@link createHandler}. */
+export interface HandlerOptions {
+  /** Every command and query, over one storage. */
+  platform: Platform;
+  /** Verifies the admin token of management requests (see `platform.setUpAdminToken()`). */
+  admin: AdminVerifier;
+  /** Largest management request body, in bytes. Default 64 KiB. */
+  maxManagementBodyBytes?: number;
+  /** Largest ingestion request body, in bytes. Default 500 KB, as Segment's batch limit. */
+  maxIngestBodyBytes?: number;
+  /** Where faults are logged. Default: nowhere. */
+  logger?: Logger;
+}
+
+/** Options with their defaults applied. */
+export type ResolvedOptions = Required<HandlerOptions>;
+
+const silent: Logger = { info() {}, warn() {}, error() {} };
+
+export function resolveOptions(options: HandlerOptions): ResolvedOptions {
+  return {
+    maxManagementBodyBytes: 64 * 1024,
+    maxIngestBodyBytes: 500 * 1000,
+    logger: silent,
+    ...options,
+  };
+}

@@ -1,0 +1,73 @@
+import { HttpProblem } from './problem';
+
+/** What a route handler is given. */
+export interface RouteContext {
+  request: Request;
+  url: URL;
+  params: Record<string, string>;
+}
+
+export type RouteHandler = (ctx: RouteContext) => Promise<Response>;
+
+interface Route {
+  method: string;
+  segments: string[];
+  handler: RouteHandler;
+}
+
+/**
+ * A small path router: `:name` segments capture. A path that matches with another method answers
+ * 405 with `Allow`; no match answers 404.
+ */
+export class Router {
+  readonly #routes: Route[] = [];
+
+  on(method: string, path: string, handler: RouteHandler): this {
+    this.#routes.push({ method, segments: path.split('/').filter(Boolean), handler });
+    return this;
+  }
+
+  /** The handler for a request, or the problem explaining why there is none. */
+  match(method: string, pathname: string): { handler: RouteHandler; params: Record<string, string> } {
+    const parts = pathname.split('/').filter(Boolean);
+    const allowed = new Set<string>();
+    for (const route of this.#routes) {
+      const params = matchSegments(route.segments, parts);
+      if (!params) continue;
+      if (route.method === method || (method === 'HEAD' && route.method === 'GET')) return { handler: route.handler, params };
+      allowed.add(route.method);
+    }
+    if (allowed.size > 0) throw new MethodNotAllowed([...allowed]);
+    throw new HttpProblem('not_found', `No route for ${method} ${pathname}`);
+  }
+}
+
+/** 405 with the methods the path does allow. */
+export class MethodNotAllowed extends HttpProblem {
+  constructor(readonly allow: string[]) {
+    super('method_not_allowed', `This path allows ${allow.join(', ')}`);
+  }
+
+  override toResponse(): Response {
+    const response = super.toResponse();
+    response.headers.set('allow', this.allow.join(', '));
+    return response;
+  }
+}
+
+function matchSegments(route: string[], parts: string[]): Record<string, string> | null {
+  if (route.length !== parts.length) return null;
+  const params: Record<string, string> = {};
+  for (let i = 0; i < route.length; i++) {
+    const segment = route[i]!;
+    let part: string;
+    try {
+      part = decodeURIComponent(parts[i]!);
+    } catch {
+      return null;
+    }
+    if (segment.startsWith(':')) params[segment.slice(1)] = part;
+    else if (segment !== part) return null;
+  }
+  return params;
+}

@@ -1,0 +1,31 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { FetchHandler } from '../handler/create-handler';
+import { toWebRequest } from './to-web-request';
+import { writeWebResponse } from './write-web-response';
+
+/**
+ * A `(req, res)` listener for `node:http` (and anything built on it) that runs the fetch handler.
+ *
+ * ### Examples
+ * ```ts
+ * import { createServer } from 'node:http';
+ * import { createNodeListener } from '@volcanion-tracking/server-adapter/node';
+ * createServer(createNodeListener(handler)).listen(3000);
+ * ```
+ */
+export function createNodeListener(handler: FetchHandler): (req: IncomingMessage, res: ServerResponse) => void {
+  return (req, res) => {
+    const aborted = new AbortController();
+    res.once('close', () => {
+      if (!res.writableFinished) aborted.abort();
+    });
+    const request = toWebRequest(req, { signal: aborted.signal });
+    handler(request)
+      .then((response) => writeWebResponse(response, res))
+      .catch((error: unknown) => {
+        // The handler answers every error itself; reaching here means the response could not be written.
+        if (!res.headersSent) res.writeHead(500).end();
+        else res.destroy(error as Error);
+      });
+  };
+}

@@ -1,0 +1,27 @@
+import type { IncomingMessage } from 'node:http';
+import { Readable } from 'node:stream';
+
+/**
+ * A fetch `Request` for a Node request. The body streams (it is not buffered here), so the
+ * handler's size limit stops an oversized upload before it is read whole. A client that goes away
+ * aborts the request's signal.
+ */
+export function toWebRequest(req: IncomingMessage, options: { origin?: string; signal?: AbortSignal } = {}): Request {
+  const origin = options.origin ?? `http://${req.headers.host ?? '127.0.0.1'}`;
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (value === undefined || name.startsWith(':')) continue;
+    if (Array.isArray(value)) value.forEach((v) => headers.append(name, v));
+    else headers.set(name, value);
+  }
+  const method = req.method ?? 'GET';
+  const hasBody = method !== 'GET' && method !== 'HEAD';
+  return new Request(new URL(req.url ?? '/', origin), {
+    method,
+    headers,
+    body: hasBody ? (Readable.toWeb(req) as ReadableStream<Uint8Array>) : undefined,
+    signal: options.signal,
+    // Required by undici for a streaming request body.
+    duplex: 'half',
+  } as RequestInit);
+}

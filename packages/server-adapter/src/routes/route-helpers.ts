@@ -1,0 +1,29 @@
+import { InvalidInputError, type Result, type TrackingError } from '@volcanion-tracking/core';
+
+/** The success value, or the expected failure thrown for the handler to render as a problem. */
+export function valueOf<T>(result: Result<T, TrackingError>): T {
+  if (!result.ok) throw result.error;
+  return result.value;
+}
+
+/** An optional integer query parameter; anything else is a 400 naming it. */
+export function intParam(url: URL, name: string): number | undefined {
+  const raw = url.searchParams.get(name);
+  if (raw === null || raw === '') return undefined;
+  if (!/^-?\d+$/.test(raw)) throw InvalidInputError.field(name, 'must be an integer');
+  return Number(raw);
+}
+
+/** An optional `true`/`false` query parameter. */
+export function boolParam(url: URL, name: string): boolean | undefined {
+  const raw = url.searchParams.get(name);
+  if (raw === null || raw === '') return undefined;
+  if (raw !== 'true' && raw !== 'false') throw InvalidInputError.field(name, 'must be true or false');
+  return raw === 'true';
+}
+
+/** An optional string query parameter. */
+export function stringParam(url: URL, name: string): string | undefined {
+  const raw = url.searchParams.get(name);
+  return raw === null || raw === '' ? undefined : raw;
+}
