@@ -1,0 +1,123 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createServer } from 'node:net';
+import { afterAll, describe, expect, it } from 'vitest';
+import { basic } from '../support/test-server';
+import { runCli, spawnServer, type ServerProcess } from '../support/spawn-server';
+
+describe('volcanion-tracking serve (PGlite)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'vt-cli-'));
+  const dataDir = join(dir, 'data');
+  const started: ServerProcess[] = [];
+  afterAll(async () => {
+    await Promise.all(started.map((s) => s.stop('SIGKILL')));
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('generates an admin token once, keeps events across a restart, and refuses a second process on the directory', async () => {
+    const first = await spawnServer(['--data-dir', dataDir]);
+    started.push(first);
+    const token = /vt_admin_[A-Za-z0-9_-]{43}/.exec(first.output())?.[0];
+    expect(token).toBeDefined();
+    expect(first.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    const admin = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+
+    const partner = await (await fetch(`${first.url}/api/partners`, { method: 'POST', headers: admin, body: JSON.stringify({ name: 'Acme', email: 'ops@acme.test' }) })).json();
+    const system = await (await fetch(`${first.url}/api/partners/${partner.id}/systems`, { method: 'POST', headers: admin, body: JSON.stringify({ name: 'web' }) })).json();
+    const sent = await fetch(`${first.url}/v1/track`, {
+      method: 'POST',
+      headers: { authorization: basic(system.writeKey), 'content-type': 'application/json' },
+      body: JSON.stringify({ userId: 'u-1', event: 'Signed Up', messageId: 'cli-1', properties: { plan: 'pro' } }),
+    });
+    expect(sent.status).toBe(200);
+
+    const second = await spawnServer(['--data-dir', dataDir]).then(
+      (s) => {
+        started.push(s);
+        return { code: 0, output: s.output() };
+      },
+      (error: { code: number | null; output: string }) => error,
+    );
+    expect(second.code).toBe(1);
+    expect(second.output).toContain('is in use by process');
+
+    expect(await first.stop('SIGTERM')).toBe(0);
+
+    const again = await spawnServer(['--data-dir', dataDir]);
+    started.push(again);
+    expect(again.output()).not.toContain('vt_admin_');
+    const events = await (await fetch(`${again.url}/api/systems/${system.id}/events`, { headers: { authorization: `Bearer ${token}` } })).json();
+    expect(events.data).toHaveLength(1);
+    expect(events.data[0]).toMatchObject({ messageId: 'cli-1', type: 'track', event: 'Signed Up', userId: 'u-1', properties: { plan: 'pro' } });
+    expect(await again.stop('SIGINT')).toBe(0);
+  });
+
+  it('takes the admin token from VOLCANION_ADMIN_TOKEN and the port from PORT', async () => {
+    const port = await freePort();
+    const server = await spawnServer(['--data-dir', join(dir, 'env')], { VOLCANION_ADMIN_TOKEN: 'configured-admin-token-123', PORT: String(port) });
+    started.push(server);
+    expect(server.url).toBe(`http://127.0.0.1:${port}`);
+    expect(server.output()).not.toContain('vt_admin_');
+    const ok = await fetch(`${server.url}/api/partners`, { headers: { authorization: 'Bearer configured-admin-token-123' } });
+    expect(ok.status).toBe(200);
+    const wrong = await fetch(`${server.url}/api/partners`, { headers: { authorization: 'Bearer something-else-entirely' } });
+    expect(wrong.status).toBe(401);
+    await server.stop();
+  });
+
+  it('exits with a message naming a bad setting', async () => {
+    const badPort = await runCli(['serve', '--port', 'eighty'], { VOLCANION_DATA_DIR: join(dir, 'bad') });
+    expect(badPort.code).toBe(1);
+    expect(badPort.output).toContain('--port / PORT');
+    const badUrl = await runCli(['serve'], { DATABASE_URL: 'mysql://localhost/x' });
+    expect(badUrl.code).toBe(1);
+    expect(badUrl.output).toContain('--database-url / DATABASE_URL');
+    const unknown = await runCli(['serve', '--colour', 'red']);
+    expect(unknown.code).toBe(1);
+    expect(unknown.output).toMatch(/colour/);
+  });
+
+  it('lists every option in --help', async () => {
+    const help = await runCli(['--help']);
+    expect(help.code).toBe(0);
+    for (const name of ['--port', 'PORT', '--host', 'HOST', '--database-url', 'DATABASE_URL', '--data-dir', 'VOLCANION_DATA_DIR', 'VOLCANION_ADMIN_TOKEN']) {
+      expect(help.output).toContain(name);
+    }
+  });
+});
+
+describe('volcanion-tracking serve (PostgreSQL)', () => {
+  it('stores on the PostgreSQL server a postgres:// URL names', async () => {
+    const { createFreshDatabase } = await import('../../../core/test/support/fresh-postgres');
+    const database = await createFreshDatabase();
+    const server = await spawnServer([], { DATABASE_URL: database.url, VOLCANION_ADMIN_TOKEN: 'configured-admin-token-123' });
+    try {
+      expect(server.output()).toContain('storage: postgres');
+      const created = await fetch(`${server.url}/api/partners`, {
+        method: 'POST',
+        headers: { authorization: 'Bearer configured-admin-token-123', 'content-type': 'application/json' },
+        body: JSON.stringify({ name: 'Pg', email: 'pg@example.com' }),
+      });
+      expect(created.status).toBe(201);
+      const pg = (await import('pg')).default;
+      const client = new pg.Client({ connectionString: database.url });
+      await client.connect();
+      const { rows } = await client.query('select name from write_model.partners');
+      await client.end();
+      expect(rows).toEqual([{ name: 'Pg' }]);
+    } finally {
+      await server.stop();
+      await database.drop();
+    }
+  });
+});
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const probe = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => resolve(port));
+    });
+  });
+}
