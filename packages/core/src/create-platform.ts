@@ -2,6 +2,8 @@ import { setUpAdminToken, type AdminToken } from './admin/admin-token';
 import { defineEventStructure, type DefinedStructure } from './event-structures/define-event-structure.command';
 import type { EventStructure } from './event-structures/event-structure';
 import { StructureValidators } from './event-structures/structure-validators';
+import type { GroupCommitOptions } from './ingestion/group-commit-options';
+import { GroupCommitter, type GroupCommitStats } from './ingestion/group-committer';
 import { ingestEvents, type IngestOutcome, type IngestRequest } from './ingestion/ingest-events.command';
 import { listEvents, type ListEventsInput } from './ingestion/list-events.query';
 import type { StoredEvent } from './ingestion/tracking-event';
@@ -18,7 +20,7 @@ import { deactivatePartner, updatePartner } from './partners/update-partner.comm
 import type { HandlerContext } from './shared/context';
 import type { Page } from './shared/cursor';
 import type { DomainEvent } from './shared/domain-event';
-import { NotFoundError, TrackingError, UnauthorizedError } from './shared/errors';
+import { NotFoundError, TrackingError } from './shared/errors';
 import { uuidv7 } from './shared/ids';
 import { err, ok, type Result } from './shared/result';
 import type { Storage } from './storage/storage';
@@ -31,6 +33,8 @@ export interface PlatformOptions {
   maxSystemsPerPartner?: number;
   /** The current time. Default `() => new Date()`. */
   now?: () => Date;
+  /** How concurrent ingestion requests share transactions. */
+  groupCommit?: GroupCommitOptions;
 }
 
 /**
@@ -56,6 +60,10 @@ export function createPlatform(options: PlatformOptions) {
     publish: (events) => events.forEach((event) => listeners.forEach((listener) => listener(event))),
   };
   const validators = new StructureValidators(options.storage);
+  const committer = new GroupCommitter(options.storage.events, {
+    concurrency: options.storage.kind === 'postgres' ? 4 : 1,
+    ...options.groupCommit,
+  });
   listeners.add((event) => {
     if (event.type === 'EventStructureDefined') validators.invalidate(event.systemId);
   });
@@ -108,26 +116,29 @@ export function createPlatform(options: PlatformOptions) {
 
     /** Stores a request's events; see {@link ingestEvents}. Only a write or secret key may ingest. */
     ingest: (principal: KeyPrincipal, request: IngestRequest) =>
-      settle<IngestOutcome>(() => ingestEvents(ctx, validators, principal, request)),
+      settle<IngestOutcome>(() => ingestEvents(ctx, { validators, committer }, principal, request)),
+    /** Events waiting for a writer and transactions in flight. */
+    ingestionStats: (): GroupCommitStats => committer.stats,
     listEvents: (systemId: string, input: ListEventsInput) => settle<Page<StoredEvent>>(() => listEvents(ctx, systemId, input)),
 
-    /** Closes the storage. */
-    close: () => ctx.storage.close(),
+    /** Commits everything already accepted, then closes the storage. */
+    async close() {
+      await committer.close();
+      await ctx.storage.close();
+    },
   };
 }
 
 /** The platform: every command and query, bound to one storage. */
 export type Platform = ReturnType<typeof createPlatform>;
 
-// Repositories signal uniqueness conflicts by throwing; callers get them as values like every other
-// expected failure. Anything else is a fault and keeps propagating.
+// Repositories signal conflicts, and the group committer unavailability, by throwing; callers get
+// them as values like every other expected failure. Anything else is a fault and keeps propagating.
 async function settle<T>(fn: () => Promise<Result<T, TrackingError>>): Promise<Result<T, TrackingError>> {
   try {
     return await fn();
   } catch (error) {
-    if (error instanceof TrackingError && !(error instanceof UnauthorizedError) && error.code !== 'storage_unavailable') {
-      return err(error);
-    }
+    if (error instanceof TrackingError) return err(error);
     throw error;
   }
 }

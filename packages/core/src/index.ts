@@ -30,9 +30,11 @@ export type { EventStructureRepository } from './event-structures/event-structur
 export type { SchemaViolation } from './event-structures/compile-schema';
 export { messageTypes, type MessageType, type TrackingEvent, type StoredEvent } from './ingestion/tracking-event';
 export { MAX_MESSAGE_ID_LENGTH, type BatchDefaults } from './ingestion/normalize-message';
-export type { IngestRequest, IngestOutcome, RejectedMessage } from './ingestion/ingest-events.command';
+export { ingestLimits, type IngestRequest, type IngestOutcome, type RejectedMessage } from './ingestion/ingest-events.command';
+export type { GroupCommitOptions } from './ingestion/group-commit-options';
+export type { GroupCommitStats } from './ingestion/group-committer';
 export type { ListEventsInput } from './ingestion/list-events.query';
-export type { EventStore, ListEventsOptions } from './ingestion/event-store';
+export type { EventStore, ListEventsOptions, AppendResult } from './ingestion/event-store';
 export type { AdminToken } from './admin/admin-token';
 export type { SettingsRepository } from './admin/settings-repository';
 export type { Storage, Repositories, DomainEventLog } from './storage/storage';

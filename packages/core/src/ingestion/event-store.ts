@@ -9,14 +9,22 @@ export interface ListEventsOptions {
   valid?: boolean;
 }
 
+/** What {@link EventStore.append} stored. */
+export interface AppendResult {
+  /** How many events were new. */
+  inserted: number;
+  /** Per event, in input order: whether this call stored it (false for a duplicate). */
+  isNew: boolean[];
+}
+
 /** The write model's event log. */
 export interface EventStore {
   /**
-   * Stores events atomically: all or none. An event whose (systemId, messageId) is already stored is
-   * skipped, so resending is harmless. Resolves only once the events are committed.
-   * @returns how many of them were new.
+   * Stores events atomically: all or none. An event whose (systemId, messageId) is already stored,
+   * or appears earlier in the same call, is skipped, so resending is harmless. Resolves only once
+   * the events are committed.
    */
-  append(events: readonly TrackingEvent[]): Promise<{ inserted: number }>;
+  append(events: readonly TrackingEvent[]): Promise<AppendResult>;
   /** A system's events, newest first. */
   list(systemId: string, options: ListEventsOptions): Promise<StoredEvent[]>;
 }

@@ -1,7 +1,8 @@
 import type { StructureValidators } from '../event-structures/structure-validators';
+import type { GroupCommitter } from './group-committer';
 import type { KeyPrincipal } from '../keys/authenticate-key.query';
 import type { HandlerContext } from '../shared/context';
-import { InvalidInputError, type FieldIssue } from '../shared/errors';
+import { InvalidInputError, PayloadTooLargeError, type FieldIssue } from '../shared/errors';
 import { err, ok, type Result } from '../shared/result';
 import { dateOrNull, normalizeMessage, type BatchDefaults } from './normalize-message';
 import type { MessageType, TrackingEvent } from './tracking-event';
@@ -15,6 +16,22 @@ export interface IngestRequest {
   defaults?: BatchDefaults;
   /** When the request arrived; defaults to now. */
   receivedAt?: Date;
+  /** Size of the request body, to bound the bytes of a group-committed transaction. */
+  bodyBytes?: number;
+}
+
+/** Segment's limits, which its clients already respect. */
+export const ingestLimits = {
+  /** Largest single message, serialized. */
+  maxEventBytes: 32 * 1024,
+  /** Most messages in one batch. */
+  maxBatchSize: 2500,
+} as const;
+
+/** What ingestion needs beyond the handler context. */
+export interface IngestDeps {
+  validators: StructureValidators;
+  committer: GroupCommitter;
 }
 
 /** A message refused by name, with every reason, as JSON Pointers into it. */
@@ -40,10 +57,13 @@ export interface IngestOutcome {
  */
 export async function ingestEvents(
   ctx: HandlerContext,
-  validators: StructureValidators,
+  { validators, committer }: IngestDeps,
   principal: KeyPrincipal,
   request: IngestRequest,
-): Promise<Result<IngestOutcome, InvalidInputError>> {
+): Promise<Result<IngestOutcome, InvalidInputError | PayloadTooLargeError>> {
+  if (request.messages.length > ingestLimits.maxBatchSize) {
+    return err(InvalidInputError.field('batch', `must hold at most ${ingestLimits.maxBatchSize} messages, not ${request.messages.length}`));
+  }
   const receivedAt = request.receivedAt ?? ctx.now();
   const rootSentAt = request.defaults?.sentAt;
   if (rootSentAt !== undefined && rootSentAt !== null && dateOrNull(rootSentAt) === null) {
@@ -52,6 +72,13 @@ export async function ingestEvents(
   const accepted: TrackingEvent[] = [];
   const rejected: RejectedMessage[] = [];
   for (const [index, raw] of request.messages.entries()) {
+    const size = Buffer.byteLength(JSON.stringify(raw) ?? '');
+    if (size > ingestLimits.maxEventBytes) {
+      const message = `is ${size} bytes; a message may be at most ${ingestLimits.maxEventBytes} bytes (32 KB)`;
+      if (request.type) return err(new PayloadTooLargeError(`The message ${message}`));
+      rejected.push({ index, messageId: messageIdOf(raw), errors: [{ pointer: '', message }] });
+      continue;
+    }
     const normalized = normalizeMessage(raw, {
       systemId: principal.system.id,
       type: request.type,
@@ -77,7 +104,7 @@ export async function ingestEvents(
     accepted.push(event);
   }
   if (accepted.length === 0 && rejected.length > 0) return err(allRejected(rejected, request.type !== undefined));
-  const { inserted } = accepted.length > 0 ? await ctx.storage.events.append(accepted) : { inserted: 0 };
+  const { inserted } = await committer.append(accepted, request.bodyBytes ?? accepted.length * 1024);
   return ok({ stored: inserted, duplicates: accepted.length - inserted, rejected });
 }
 

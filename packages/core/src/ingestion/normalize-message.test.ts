@@ -238,3 +238,19 @@ describe('dates', () => {
     },
   );
 });
+
+describe('text PostgreSQL cannot store', () => {
+  it.each([
+    [{ userId: 'u', type: 'track', event: 'E', properties: { note: 'a\u0000b' } }, 'properties.note'],
+    [{ userId: 'u\u0000', type: 'track', event: 'E' }, 'userId'],
+    [{ userId: 'u', type: 'track', event: 'E', properties: { ['k\u0000']: 1 } }, 'properties.k\u0000'],
+    [{ userId: 'u', type: 'track', event: 'E', context: { page: { title: 'x\ud800' } } }, 'context.page.title'],
+    [{ userId: 'u', type: 'track', event: 'E', properties: { list: ['ok', '\udc00'] } }, 'properties.list.1'],
+  ])('is rejected naming the field', (raw, field) => {
+    expect(rejectedFields(raw)).toEqual([field]);
+  });
+
+  it('accepts well-formed astral characters', () => {
+    expect(accepted({ userId: 'u', type: 'track', event: 'E', properties: { emoji: '🎉' } }).properties).toEqual({ emoji: '🎉' });
+  });
+});

@@ -10,7 +10,9 @@ export type TrackingErrorCode =
   | 'forbidden'
   | 'limit_reached'
   | 'inactive'
-  | 'storage_unavailable';
+  | 'storage_unavailable'
+  | 'overloaded'
+  | 'payload_too_large';
 
 /** One problem with one input field, named by its dotted path (`email`, `batch.3.event`). */
 export interface FieldIssue {
@@ -94,5 +96,19 @@ export class InactiveError extends TrackingError {
 export class StorageUnavailableError extends TrackingError {
   constructor(message: string, cause?: unknown) {
     super('storage_unavailable', message, { cause });
+  }
+}
+
+/** Too much is queued already; the caller should retry after a short wait. Nothing was acknowledged. */
+export class OverloadedError extends TrackingError {
+  constructor(message: string) {
+    super('overloaded', message);
+  }
+}
+
+/** A message or request exceeds a size limit; `detail` names the limit. */
+export class PayloadTooLargeError extends TrackingError {
+  constructor(message: string) {
+    super('payload_too_large', message);
   }
 }

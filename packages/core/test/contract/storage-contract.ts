@@ -222,7 +222,7 @@ export function runStorageContract({ name, create }: StorageContractOptions): vo
           valid: false,
           validationErrors: [{ path: '/properties/total', message: 'must be integer' }],
         });
-        expect(await storage.events.append([original])).toEqual({ inserted: 1 });
+        expect(await storage.events.append([original])).toEqual({ inserted: 1, isNew: [true] });
         const [stored] = await storage.events.list(system.id, { limit: 10 });
         const { seq, ...rest } = stored!;
         expect(seq).toMatch(/^[1-9][0-9]*$/);
@@ -232,9 +232,9 @@ export function runStorageContract({ name, create }: StorageContractOptions): vo
       it('stores one event per messageId, within a call and across calls', async () => {
         const { system } = await newSystem();
         const first = await storage.events.append([event(system.id, 'a'), event(system.id, 'b'), event(system.id, 'a')]);
-        expect(first.inserted).toBe(2);
+        expect(first).toEqual({ inserted: 2, isNew: [true, true, false] });
         const again = await storage.events.append([event(system.id, 'b'), event(system.id, 'c')]);
-        expect(again.inserted).toBe(1);
+        expect(again).toEqual({ inserted: 1, isNew: [false, true] });
         const concurrent = await Promise.all(
           Array.from({ length: 5 }, () => storage.events.append([event(system.id, 'd'), event(system.id, 'e')])),
         );
@@ -272,10 +272,28 @@ export function runStorageContract({ name, create }: StorageContractOptions): vo
         expect(flagged.ok && flagged.value.data.map((e) => e.messageId)).toEqual(['p5', 'p3', 'p1']);
       });
 
+      it('round-trips nulls, unicode and JSON that needs escaping', async () => {
+        const { system } = await newSystem();
+        const tricky = event(system.id, 'tricky "quoted" {id}, with\\backslash', {
+          event: null,
+          userId: null,
+          anonymousId: 'anon "x" ünïcødé 🎉',
+          originalTimestamp: null,
+          sentAt: null,
+          properties: { quote: '"', braces: '{}', comma: 'a,b', backslash: '\\', nul: 'x\u0001y', emoji: '🎉', arr: [null, true, 1.5] },
+        });
+        expect((await storage.events.append([tricky])).inserted).toBe(1);
+        const [stored] = await storage.events.list(system.id, { limit: 1 });
+        const { seq: _seq, ...rest } = stored!;
+        expect(rest).toEqual(tricky);
+      });
+
       it('stores a large batch in one call', async () => {
         const { system } = await newSystem();
         const batch = Array.from({ length: 3500 }, (_, i) => event(system.id, `big-${i}`));
-        expect(await storage.events.append(batch)).toEqual({ inserted: 3500 });
+        const result = await storage.events.append(batch);
+        expect(result.inserted).toBe(3500);
+        expect(result.isNew.every(Boolean)).toBe(true);
       });
     });
 

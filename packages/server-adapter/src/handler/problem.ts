@@ -14,10 +14,11 @@ export const statusOfCode: Record<TrackingErrorCode | HttpOnlyCode, number> = {
   unsupported_media_type: 415,
   internal_error: 500,
   storage_unavailable: 503,
+  overloaded: 503,
 };
 
 /** Codes only the HTTP layer raises. */
-export type HttpOnlyCode = 'method_not_allowed' | 'payload_too_large' | 'unsupported_media_type' | 'internal_error';
+export type HttpOnlyCode = 'method_not_allowed' | 'unsupported_media_type' | 'internal_error';
 
 const titles: Record<number, string> = {
   400: 'Bad Request',
@@ -67,7 +68,7 @@ export function problemResponse(
 export function errorResponse(error: TrackingError): Response {
   const headers: Record<string, string> =
     error.code === 'unauthorized' ? { 'www-authenticate': 'Bearer, Basic realm="volcanion-tracking"' } : {};
-  if (error.code === 'storage_unavailable') headers['retry-after'] = '1';
+  if (error.code === 'storage_unavailable' || error.code === 'overloaded') headers['retry-after'] = '1';
   return problemResponse(error.code, error.message, { issues: error.issues, headers });
 }
 

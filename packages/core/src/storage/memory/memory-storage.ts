@@ -43,8 +43,10 @@ function memoryEventStore(state: MemoryState): EventStore {
   return {
     async append(events) {
       let inserted = 0;
+      const isNew: boolean[] = [];
       for (const event of events) {
         const id = `${event.systemId}\u0000${event.messageId}`;
+        isNew.push(!state.messageIds.has(id));
         if (state.messageIds.has(id)) continue;
         state.messageIds.add(id);
         const list = state.events.get(event.systemId) ?? [];
@@ -52,7 +54,7 @@ function memoryEventStore(state: MemoryState): EventStore {
         state.events.set(event.systemId, list);
         inserted++;
       }
-      return { inserted };
+      return { inserted, isNew };
     },
     async list(systemId, { limit, beforeSeq, valid }) {
       const list = state.events.get(systemId) ?? [];

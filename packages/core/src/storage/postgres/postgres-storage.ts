@@ -18,7 +18,10 @@ import type { PostgresStorageConfig } from './postgres-storage-config';
  */
 export function createPostgresStorage(config: PostgresStorageConfig): Storage {
   if (!config.pool && !config.connectionString) throw new Error('createPostgresStorage needs a connectionString or a pool');
-  const pool = config.pool ?? new pg.Pool({ connectionString: config.connectionString, max: config.maxConnections ?? 10 });
+  // Without a connect timeout, a request would wait forever for a database that is down.
+  const pool =
+    config.pool ??
+    new pg.Pool({ connectionString: config.connectionString, max: config.maxConnections ?? 10, connectionTimeoutMillis: 5000 });
   const ownsPool = !config.pool;
   // An idle client's error (the server restarting, say) must not crash the process; the next query reconnects.
   if (ownsPool) pool.on('error', () => {});
