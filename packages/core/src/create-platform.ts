@@ -9,6 +9,7 @@ import { listEvents, type ListEventsInput } from './ingestion/list-events.query'
 import type { StoredEvent } from './ingestion/tracking-event';
 import type { ApiKey } from './keys/api-key';
 import { authenticateKey, type KeyPrincipal } from './keys/authenticate-key.query';
+import { CredentialCache } from './keys/credential-cache';
 import { issueKey, revokeKey, rotateKey, type PlaintextKey } from './keys/key-commands';
 import { addSystem, type AddedSystem } from './partners/add-system.command';
 import { deactivateSystem, updateSystemSettings } from './partners/change-system.command';
@@ -33,6 +34,11 @@ export interface PlatformOptions {
   maxSystemsPerPartner?: number;
   /** The current time. Default `() => new Date()`. */
   now?: () => Date;
+  /**
+   * How long a looked-up API key is reused without asking the database, in ms. A key revoked by
+   * another process stops working here within this time. Default 1000; 0 disables the cache.
+   */
+  credentialCacheMs?: number;
   /** How concurrent ingestion requests share transactions. */
   groupCommit?: GroupCommitOptions;
 }
@@ -64,8 +70,10 @@ export function createPlatform(options: PlatformOptions) {
     concurrency: options.storage.kind === 'postgres' ? 4 : 1,
     ...options.groupCommit,
   });
+  const credentials = new CredentialCache(options.credentialCacheMs ?? 1000);
   listeners.add((event) => {
     if (event.type === 'EventStructureDefined') validators.invalidate(event.systemId);
+    credentials.apply(event);
   });
 
   return {
@@ -99,7 +107,7 @@ export function createPlatform(options: PlatformOptions) {
         const system = await getSystem(ctx, systemId);
         return system.ok ? ok(await ctx.storage.keys.listBySystem(systemId)) : system;
       }),
-    authenticateKey: (presented: string) => settle<KeyPrincipal>(() => authenticateKey(ctx, presented)),
+    authenticateKey: (presented: string) => settle<KeyPrincipal>(() => authenticateKey(ctx, credentials, presented)),
 
     defineEventStructure: (systemId: string, eventName: string, input: unknown) =>
       settle<DefinedStructure>(() => defineEventStructure(ctx, systemId, eventName, input)),

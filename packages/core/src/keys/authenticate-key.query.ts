@@ -3,6 +3,7 @@ import type { HandlerContext } from '../shared/context';
 import { UnauthorizedError } from '../shared/errors';
 import { err, ok, type Result } from '../shared/result';
 import { parseApiKey, secretMatches, type KeyKind } from './api-key';
+import type { CredentialCache } from './credential-cache';
 
 /** Who a valid API key speaks for. */
 export interface KeyPrincipal {
@@ -15,10 +16,18 @@ export interface KeyPrincipal {
  * Resolves a presented key to its system. Unknown, malformed, revoked keys and keys of deactivated
  * systems or partners all fail alike, so a caller learns nothing about which it was.
  */
-export async function authenticateKey(ctx: HandlerContext, presented: string): Promise<Result<KeyPrincipal, UnauthorizedError>> {
+export async function authenticateKey(
+  ctx: HandlerContext,
+  cache: CredentialCache,
+  presented: string,
+): Promise<Result<KeyPrincipal, UnauthorizedError>> {
   const parsed = parseApiKey(presented);
   if (!parsed) return err(new UnauthorizedError('Unknown API key'));
-  const credential = await ctx.storage.keys.findCredential(parsed.id);
+  let credential = cache.get(parsed.id);
+  if (!credential) {
+    credential = (await ctx.storage.keys.findCredential(parsed.id)) ?? undefined;
+    if (credential) cache.set(parsed.id, credential);
+  }
   if (!credential || !secretMatches(credential.key, parsed.secret) || credential.key.kind !== parsed.kind) {
     return err(new UnauthorizedError('Unknown API key'));
   }

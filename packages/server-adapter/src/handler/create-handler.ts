@@ -3,10 +3,13 @@ import { registerEventRoutes } from '../routes/events';
 import { registerIngestRoutes } from '../routes/ingest';
 import { registerKeyRoutes } from '../routes/keys';
 import { registerPartnerRoutes } from '../routes/partners';
+import { registerProjectSettingsRoute } from '../routes/project-settings';
 import { registerStructureRoutes } from '../routes/event-structures';
 import { registerSystemRoutes } from '../routes/systems';
 import { resolveOptions, type HandlerOptions } from './handler-options';
+import { OriginNotAllowed, preflightResponse } from './cors';
 import { errorResponse, HttpProblem, problemResponse } from './problem';
+import { isUnavailable } from './unavailable';
 import { Router } from './router';
 
 /** A fetch-style handler: the whole HTTP API of Volcanion Tracking. */
@@ -33,6 +36,7 @@ export function createHandler(options: HandlerOptions): FetchHandler {
     registerStructureRoutes,
     registerEventRoutes,
     registerIngestRoutes,
+    registerProjectSettingsRoute,
   ]) {
     register(router, resolved);
   }
@@ -44,15 +48,28 @@ export function createHandler(options: HandlerOptions): FetchHandler {
     } catch {
       return problemResponse('invalid_input', 'The request URL is malformed');
     }
+    const ingestion = url.pathname.startsWith('/v1/');
+    if (ingestion && request.method === 'OPTIONS') return preflightResponse(request);
     try {
       const { handler, params } = router.match(request.method, url.pathname);
       const response = await handler({ request, url, params });
       return request.method === 'HEAD' ? new Response(null, response) : response;
     } catch (error) {
-      if (error instanceof HttpProblem) return error.toResponse();
-      if (error instanceof TrackingError) return errorResponse(error);
-      resolved.logger.error({ err: error, method: request.method, path: url.pathname }, 'request failed');
-      return problemResponse('internal_error', 'An unexpected error occurred; it has been logged');
+      const response = failureResponse(error);
+      // Browsers may read ingestion errors, except when the origin itself is what was refused.
+      if (ingestion && !(error instanceof OriginNotAllowed)) response.headers.set('access-control-allow-origin', '*');
+      return response;
     }
   };
+
+  function failureResponse(error: unknown): Response {
+    if (error instanceof HttpProblem) return error.toResponse();
+    if (error instanceof TrackingError) return errorResponse(error);
+    if (isUnavailable(error)) {
+      resolved.logger.warn({ err: error }, 'database unavailable');
+      return problemResponse('storage_unavailable', 'The database is unavailable; retry later', { headers: { 'retry-after': '1' } });
+    }
+    resolved.logger.error({ err: error }, 'request failed');
+    return problemResponse('internal_error', 'An unexpected error occurred; it has been logged');
+  }
 }

@@ -2,9 +2,9 @@ import type { EventStructure } from '@volcanion-tracking/core';
 import { requireAdmin, requireSystemReader } from '../handler/auth';
 import type { ResolvedOptions } from '../handler/handler-options';
 import { json } from '../handler/json';
-import { readJsonBody } from '../handler/read-body';
+
 import type { Router } from '../handler/router';
-import { valueOf } from './route-helpers';
+import { managementBody, valueOf } from './route-helpers';
 
 /** Defining event structures (admin) and reading them (admin or the system's secret key). */
 export function registerStructureRoutes(router: Router, { platform, admin, maxManagementBodyBytes }: ResolvedOptions): void {
@@ -12,7 +12,7 @@ export function registerStructureRoutes(router: Router, { platform, admin, maxMa
     .on('PUT', '/api/systems/:id/event-structures/:eventName', async ({ request, params }) => {
       await requireAdmin(platform, admin, request);
       valueOf(await platform.getSystem(params.id!));
-      const body = await readJsonBody(request, maxManagementBodyBytes);
+      const body = await managementBody(request, maxManagementBodyBytes);
       const defined = valueOf(await platform.defineEventStructure(params.id!, params.eventName!, body));
       return json(defined.created ? 201 : 200, { ...structureView(defined.structure), changed: defined.changed });
     })

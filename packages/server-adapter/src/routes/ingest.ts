@@ -1,33 +1,38 @@
 import { ForbiddenError, InvalidInputError, type MessageType } from '@volcanion-tracking/core';
 import { identify, presentedToken } from '../handler/auth';
+import { allowOrigin } from '../handler/cors';
 import type { ResolvedOptions } from '../handler/handler-options';
 import { json } from '../handler/json';
 import { readJsonBody } from '../handler/read-body';
 import type { RouteContext, Router } from '../handler/router';
 import { valueOf } from './route-helpers';
 
-const singleRoutes: MessageType[] = ['track', 'identify', 'page', 'screen', 'group', 'alias'];
+/** Segment's routes and the one-letter ones analytics-next uses (`/v1/t` is track, `/v1/b` batch). */
+const singleRoutes: Record<MessageType, string> = { track: 't', identify: 'i', page: 'p', screen: 's', group: 'g', alias: 'a' };
 
-/** Segment's HTTP Tracking API: one route per message type, and `/v1/batch` (alias `/v1/import`). */
+/** Segment's HTTP Tracking API: one route per message type, `/v1/batch` (`/v1/import`, `/v1/b`). */
 export function registerIngestRoutes(router: Router, options: ResolvedOptions): void {
-  for (const type of singleRoutes) router.on('POST', `/v1/${type}`, (ctx) => ingest(ctx, options, type));
-  router.on('POST', '/v1/batch', (ctx) => ingest(ctx, options));
-  router.on('POST', '/v1/import', (ctx) => ingest(ctx, options));
+  for (const [type, letter] of Object.entries(singleRoutes) as [MessageType, string][]) {
+    router.on('POST', `/v1/${type}`, (ctx) => ingest(ctx, options, type));
+    router.on('POST', `/v1/${letter}`, (ctx) => ingest(ctx, options, type));
+  }
+  for (const path of ['/v1/batch', '/v1/import', '/v1/b']) router.on('POST', path, (ctx) => ingest(ctx, options));
 }
 
 /**
- * Authenticates with the write key (HTTP Basic username, Bearer, or `writeKey` in the body), stores
- * the events and answers 200 only after they are committed.
+ * Authenticates with the key (HTTP Basic username, Bearer, or `writeKey` in the body), stores the
+ * events and answers 200 only after they are committed.
  */
 async function ingest({ request }: RouteContext, { platform, admin, maxIngestBodyBytes }: ResolvedOptions, type?: MessageType) {
-  const body = await readJsonBody(request, maxIngestBodyBytes, 'lenient');
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+  const body = await readJsonBody(request, { maxBytes: maxIngestBodyBytes, flavour: 'ingest' });
+  if (typeof body.value !== 'object' || body.value === null || Array.isArray(body.value)) {
     throw InvalidInputError.field('', 'The body must be a JSON object');
   }
-  const fields = body as Record<string, unknown>;
+  const fields = body.value as Record<string, unknown>;
   const bodyKey = typeof fields.writeKey === 'string' ? fields.writeKey : null;
   const caller = await identify(platform, admin, presentedToken(request) ?? bodyKey);
   if (caller.kind !== 'key') throw new ForbiddenError('Ingestion needs a write key; the admin token cannot send events');
+  const cors = allowOrigin(request, caller.principal.system);
   let messages: unknown[];
   if (type) {
     messages = [fields];
@@ -40,7 +45,8 @@ async function ingest({ request }: RouteContext, { platform, admin, maxIngestBod
       messages,
       type,
       defaults: type ? undefined : { context: fields.context, integrations: fields.integrations, sentAt: fields.sentAt },
+      bodyBytes: body.bytes,
     }),
   );
-  return json(200, outcome.rejected.length > 0 ? { success: true, rejected: outcome.rejected } : { success: true });
+  return json(200, outcome.rejected.length > 0 ? { success: true, rejected: outcome.rejected } : { success: true }, cors);
 }

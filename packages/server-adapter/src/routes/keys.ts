@@ -2,9 +2,9 @@ import type { ApiKey } from '@volcanion-tracking/core';
 import { requireAdmin } from '../handler/auth';
 import type { ResolvedOptions } from '../handler/handler-options';
 import { json } from '../handler/json';
-import { readJsonBody } from '../handler/read-body';
+
 import type { Router } from '../handler/router';
-import { valueOf } from './route-helpers';
+import { managementBody, valueOf } from './route-helpers';
 
 /** Issuing, rotating, listing and revoking a system's API keys. Admin token only. */
 export function registerKeyRoutes(router: Router, { platform, admin, maxManagementBodyBytes }: ResolvedOptions): void {
@@ -16,7 +16,7 @@ export function registerKeyRoutes(router: Router, { platform, admin, maxManageme
     .on('POST', '/api/systems/:id/keys', async ({ request, params }) => {
       await requireAdmin(platform, admin, request);
       valueOf(await platform.getSystem(params.id!));
-      const body = await readJsonBody(request, maxManagementBodyBytes);
+      const body = await managementBody(request, maxManagementBodyBytes);
       return json(201, valueOf(await platform.issueKey(params.id!, body)));
     })
     .on('POST', '/api/systems/:id/keys/:keyId/rotate', async ({ request, params }) => {

@@ -2,9 +2,9 @@ import type { Partner } from '@volcanion-tracking/core';
 import { requireAdmin } from '../handler/auth';
 import type { ResolvedOptions } from '../handler/handler-options';
 import { json } from '../handler/json';
-import { readJsonBody } from '../handler/read-body';
+
 import type { Router } from '../handler/router';
-import { intParam, stringParam, valueOf } from './route-helpers';
+import { managementBody, intParam, stringParam, valueOf } from './route-helpers';
 import { systemView } from './systems';
 
 /** Partner management: create, list, read, update, deactivate, and add systems. Admin token only. */
@@ -12,7 +12,7 @@ export function registerPartnerRoutes(router: Router, { platform, admin, maxMana
   router
     .on('POST', '/api/partners', async ({ request }) => {
       await requireAdmin(platform, admin, request);
-      const body = await readJsonBody(request, maxManagementBodyBytes);
+      const body = await managementBody(request, maxManagementBodyBytes);
       const partner = valueOf(await platform.createPartner(body));
       return json(201, partnerView(partner), { location: `/api/partners/${partner.id}` });
     })
@@ -28,7 +28,7 @@ export function registerPartnerRoutes(router: Router, { platform, admin, maxMana
     .on('PATCH', '/api/partners/:id', async ({ request, params }) => {
       await requireAdmin(platform, admin, request);
       valueOf(await platform.getPartner(params.id!));
-      const body = await readJsonBody(request, maxManagementBodyBytes);
+      const body = await managementBody(request, maxManagementBodyBytes);
       return json(200, partnerView(valueOf(await platform.updatePartner(params.id!, body))));
     })
     .on('POST', '/api/partners/:id/deactivate', async ({ request, params }) => {
@@ -39,7 +39,7 @@ export function registerPartnerRoutes(router: Router, { platform, admin, maxMana
     .on('POST', '/api/partners/:id/systems', async ({ request, params }) => {
       await requireAdmin(platform, admin, request);
       valueOf(await platform.getPartner(params.id!));
-      const body = await readJsonBody(request, maxManagementBodyBytes);
+      const body = await managementBody(request, maxManagementBodyBytes);
       const added = valueOf(await platform.addSystem(params.id!, body));
       return json(
         201,

@@ -1,4 +1,5 @@
 import { InvalidInputError, type Result, type TrackingError } from '@volcanion-tracking/core';
+import { readJsonBody } from '../handler/read-body';
 
 /** The success value, or the expected failure thrown for the handler to render as a problem. */
 export function valueOf<T>(result: Result<T, TrackingError>): T {
@@ -26,4 +27,9 @@ export function boolParam(url: URL, name: string): boolean | undefined {
 export function stringParam(url: URL, name: string): string | undefined {
   const raw = url.searchParams.get(name);
   return raw === null || raw === '' ? undefined : raw;
+}
+
+/** A management route's JSON body: `application/json` only, at most `maxBytes`. */
+export async function managementBody(request: Request, maxBytes: number): Promise<unknown> {
+  return (await readJsonBody(request, { maxBytes, flavour: 'strict' })).value;
 }

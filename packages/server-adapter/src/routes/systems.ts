@@ -2,9 +2,9 @@ import type { PartnerSystem } from '@volcanion-tracking/core';
 import { requireAdmin, requireSystemReader } from '../handler/auth';
 import type { ResolvedOptions } from '../handler/handler-options';
 import { json } from '../handler/json';
-import { readJsonBody } from '../handler/read-body';
+
 import type { Router } from '../handler/router';
-import { valueOf } from './route-helpers';
+import { managementBody, valueOf } from './route-helpers';
 
 /** Reading a system (admin or its secret key), changing its settings and deactivating it (admin). */
 export function registerSystemRoutes(router: Router, { platform, admin, maxManagementBodyBytes }: ResolvedOptions): void {
@@ -16,7 +16,7 @@ export function registerSystemRoutes(router: Router, { platform, admin, maxManag
     .on('PATCH', '/api/systems/:id/settings', async ({ request, params }) => {
       await requireAdmin(platform, admin, request);
       valueOf(await platform.getSystem(params.id!));
-      const body = await readJsonBody(request, maxManagementBodyBytes);
+      const body = await managementBody(request, maxManagementBodyBytes);
       return json(200, systemView(valueOf(await platform.updateSystemSettings(params.id!, body))));
     })
     .on('POST', '/api/systems/:id/deactivate', async ({ request, params }) => {
