@@ -21,7 +21,7 @@ export function createNodeListener(handler: FetchHandler): (req: IncomingMessage
     });
     const request = toWebRequest(req, { signal: aborted.signal });
     handler(request)
-      .then((response) => writeWebResponse(response, res))
+      .then((response) => writeWebResponse(response, res, req))
       .catch((error: unknown) => {
         // The handler answers every error itself; reaching here means the response could not be written.
         if (!res.headersSent) res.writeHead(500).end();

@@ -1,7 +1,11 @@
-import type { ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 
-/** Writes a fetch `Response` to a Node response, waiting for `drain` when the client reads slowly. */
-export async function writeWebResponse(response: Response, res: ServerResponse): Promise<void> {
+/**
+ * Writes a fetch `Response` to a Node response, waiting for `drain` when the client reads slowly.
+ * When the handler answered before reading the whole request body (a 413, say), the connection is
+ * closed after the response: the unread bytes would otherwise be taken for the next request.
+ */
+export async function writeWebResponse(response: Response, res: ServerResponse, req?: IncomingMessage): Promise<void> {
   const headers: Record<string, string | string[]> = {};
   response.headers.forEach((value, name) => {
     if (name === 'set-cookie') return;
@@ -9,6 +13,7 @@ export async function writeWebResponse(response: Response, res: ServerResponse):
   });
   const cookies = response.headers.getSetCookie();
   if (cookies.length > 0) headers['set-cookie'] = cookies;
+  if (req && !req.complete) headers.connection = 'close';
   res.writeHead(response.status, headers);
   if (!response.body) {
     res.end();
