@@ -19,7 +19,15 @@ export function createNodeListener(handler: FetchHandler): (req: IncomingMessage
     res.once('close', () => {
       if (!res.writableFinished) aborted.abort();
     });
-    const request = toWebRequest(req, { signal: aborted.signal });
+    let request: Request;
+    try {
+      request = toWebRequest(req, { signal: aborted.signal });
+    } catch {
+      // An exception here would escape the 'request' event and end the whole process.
+      res.writeHead(400, { 'content-type': 'application/problem+json', connection: 'close' });
+      res.end(JSON.stringify({ type: 'about:blank', title: 'Bad Request', status: 400, code: 'invalid_input', detail: 'The request line or headers are malformed' }));
+      return;
+    }
     handler(request)
       .then((response) => writeWebResponse(response, res, req))
       .catch((error: unknown) => {

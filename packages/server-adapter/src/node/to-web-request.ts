@@ -16,7 +16,10 @@ export function toWebRequest(req: IncomingMessage, options: { origin?: string; s
   }
   const method = req.method ?? 'GET';
   const hasBody = method !== 'GET' && method !== 'HEAD';
-  return new Request(new URL(req.url ?? '/', origin), {
+  // Concatenated, not resolved: a request line such as `///x` would otherwise be read as a URL
+  // with an empty host and throw.
+  const path = req.url?.startsWith('/') ? req.url : `/${req.url ?? ''}`;
+  return new Request(`${origin}${path}`, {
     method,
     headers,
     body: hasBody ? (Readable.toWeb(req) as ReadableStream<Uint8Array>) : undefined,
