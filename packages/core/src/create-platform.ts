@@ -23,6 +23,7 @@ import type { Page } from './shared/cursor';
 import type { DomainEvent } from './shared/domain-event';
 import { NotFoundError, TrackingError } from './shared/errors';
 import { uuidv7 } from './shared/ids';
+import { isStorableText } from './shared/storable-json';
 import { err, ok, type Result } from './shared/result';
 import type { Storage } from './storage/storage';
 
@@ -118,7 +119,7 @@ export function createPlatform(options: PlatformOptions) {
       }),
     getEventStructure: (systemId: string, eventName: string) =>
       settle<EventStructure>(async () => {
-        const found = await ctx.storage.eventStructures.findCurrent(systemId, eventName);
+        const found = isStorableText(eventName) ? await ctx.storage.eventStructures.findCurrent(systemId, eventName) : null;
         return found ? ok(found) : err(new NotFoundError('event structure', eventName));
       }),
 

@@ -1,7 +1,8 @@
 import type { HandlerContext } from '../shared/context';
 import { inTransaction } from '../shared/context';
-import { InactiveError, NotFoundError, type TrackingError } from '../shared/errors';
+import { InactiveError, InvalidInputError, NotFoundError, type TrackingError } from '../shared/errors';
 import { isUuid } from '../shared/ids';
+import { isStorableText } from '../shared/storable-json';
 import { err, ok, type Result } from '../shared/result';
 import { defineEventStructure as define, type EventStructure } from './event-structure';
 
@@ -23,6 +24,10 @@ export function defineEventStructure(
     const system = isUuid(systemId) ? await tx.systems.findById(systemId) : null;
     if (!system) return { result: err(new NotFoundError('system', systemId)), events: [] };
     if (!system.active) return { result: err(new InactiveError('system', systemId)), events: [] };
+    // The name goes to the database before the domain sees it, so text it cannot hold is refused here.
+    if (!isStorableText(eventName)) {
+      return { result: err(InvalidInputError.field('eventName', 'contains a NUL character or a lone UTF-16 surrogate')), events: [] };
+    }
     const defined = define(systemId, eventName, await tx.eventStructures.findCurrent(systemId, eventName), input, ctx.now());
     if (!defined.ok) return { result: defined, events: [] };
     const { value: structure, created, changed, events } = defined.value;

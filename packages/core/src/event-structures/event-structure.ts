@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { Changed } from '../partners/partner';
 import { InvalidInputError } from '../shared/errors';
 import { err, ok, type Result } from '../shared/result';
+import { isStorableText } from '../shared/storable-json';
 import { validateInput } from '../shared/validate-input';
 import { compileSchema } from './compile-schema';
 
@@ -28,7 +29,11 @@ export const defineEventStructureInput = z
   .strict();
 export type DefineEventStructureInput = z.input<typeof defineEventStructureInput>;
 
-const eventName = z.string().min(1, 'must not be empty').max(200, 'must be at most 200 characters');
+const eventName = z
+  .string()
+  .min(1, 'must not be empty')
+  .max(200, 'must be at most 200 characters')
+  .refine(isStorableText, 'contains a NUL character or a lone UTF-16 surrogate, which cannot be stored');
 
 /**
  * Defines the first version of an event structure or a new version of it. Defining the same

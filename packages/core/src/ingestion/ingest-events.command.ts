@@ -4,6 +4,7 @@ import type { KeyPrincipal } from '../keys/authenticate-key.query';
 import type { HandlerContext } from '../shared/context';
 import { InvalidInputError, PayloadTooLargeError, type FieldIssue } from '../shared/errors';
 import { err, ok, type Result } from '../shared/result';
+import { findUnstorable } from '../shared/storable-json';
 import { dateOrNull, normalizeMessage, type BatchDefaults } from './normalize-message';
 import type { MessageType, TrackingEvent } from './tracking-event';
 
@@ -72,6 +73,11 @@ export async function ingestEvents(
   const accepted: TrackingEvent[] = [];
   const rejected: RejectedMessage[] = [];
   for (const [index, raw] of request.messages.entries()) {
+    const unstorable = findUnstorable(raw);
+    if (unstorable) {
+      rejected.push({ index, messageId: messageIdOf(raw), errors: [toPointer(unstorable)] });
+      continue;
+    }
     const size = Buffer.byteLength(JSON.stringify(raw) ?? '');
     if (size > ingestLimits.maxEventBytes) {
       const message = `is ${size} bytes; a message may be at most ${ingestLimits.maxEventBytes} bytes (32 KB)`;

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { FieldIssue } from '../shared/errors';
+import { findUnstorable } from '../shared/storable-json';
 import { messageTypes, type MessageType, type TrackingEvent } from './tracking-event';
 
 /** Fields a batch's root lends to every message in it that lacks them. */
@@ -27,10 +28,9 @@ export function normalizeMessage(
 ): Normalized {
   if (!isObject(raw)) return { ok: false, issues: [{ field: '', message: 'must be a JSON object' }] };
   const issues: FieldIssue[] = [];
-  const unstorable = unstorableTextAt(raw, '');
-  if (unstorable !== null) {
-    return { ok: false, issues: [{ field: unstorable, message: 'contains a NUL character or a lone UTF-16 surrogate, which PostgreSQL cannot store' }] };
-  }
+  // Checked first: it also bounds the nesting that later serialization would recurse through.
+  const unstorable = findUnstorable(raw);
+  if (unstorable) return { ok: false, issues: [unstorable] };
   const type = options.type ?? (raw.type as MessageType);
   if (!messageTypes.includes(type)) {
     issues.push({ field: 'type', message: `must be one of ${messageTypes.join(', ')}` });
@@ -84,23 +84,6 @@ export function normalizeMessage(
       validationErrors: [],
     },
   };
-}
-
-/**
- * The path of the first string (or key) PostgreSQL would refuse: text cannot hold U+0000 and jsonb
- * refuses lone surrogates. Found here, such an event is rejected by name instead of failing the
- * transaction it would share with other requests' events.
- */
-function unstorableTextAt(value: unknown, path: string): string | null {
-  if (typeof value === 'string') return value.includes('\u0000') || !value.isWellFormed() ? path : null;
-  if (typeof value !== 'object' || value === null) return null;
-  for (const [key, child] of Object.entries(value)) {
-    const childPath = path ? `${path}.${key}` : key;
-    if (key.includes('\u0000') || !key.isWellFormed()) return childPath;
-    const found = unstorableTextAt(child, childPath);
-    if (found !== null) return found;
-  }
-  return null;
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

@@ -53,6 +53,11 @@ export function parseApiKey(text: string): { kind: KeyKind; id: string; secret: 
   return { kind: match[1] === 'wk' ? 'write' : 'secret', id: match[2]!, secret: match[3]! };
 }
 
+/** True for text shaped like a key id (16 hex digits); anything else cannot name a key. */
+export function isKeyId(text: string): boolean {
+  return /^[0-9a-f]{16}$/.test(text);
+}
+
 /** Compares a presented secret with the stored hash in constant time. */
 export function secretMatches(key: ApiKey, secret: string): boolean {
   const presented = Buffer.from(hashSecret(secret), 'hex');

@@ -4,7 +4,7 @@ import { inTransaction } from '../shared/context';
 import { InactiveError, InvalidInputError, NotFoundError, type TrackingError } from '../shared/errors';
 import { isUuid } from '../shared/ids';
 import { err, ok, type Result } from '../shared/result';
-import { issueApiKey, revokeApiKey, type ApiKey, type KeyKind } from './api-key';
+import { isKeyId, issueApiKey, revokeApiKey, type ApiKey, type KeyKind } from './api-key';
 
 /** A key's public id and its plaintext, which is shown only in this response. */
 export interface PlaintextKey {
@@ -37,7 +37,7 @@ export function rotateKey(ctx: HandlerContext, systemId: string, keyId: string):
   return inTransaction<Result<PlaintextKey, TrackingError>>(ctx, async (tx) => {
     const system = await activeSystem(tx, systemId);
     if (!system.ok) return { result: system, events: [] };
-    const old = await tx.keys.findById(keyId);
+    const old = isKeyId(keyId) ? await tx.keys.findById(keyId) : null;
     if (!old || old.systemId !== systemId) return { result: err(new NotFoundError('key', keyId)), events: [] };
     if (old.revokedAt) return { result: err(new InactiveError('key', keyId)), events: [] };
     const issued = issueApiKey(systemId, old.kind, ctx.now(), old.id);
@@ -49,7 +49,7 @@ export function rotateKey(ctx: HandlerContext, systemId: string, keyId: string):
 /** Revokes a key; requests with it fail from then on. Revoking twice is harmless. */
 export function revokeKey(ctx: HandlerContext, systemId: string, keyId: string): Promise<Result<ApiKey, NotFoundError>> {
   return inTransaction<Result<ApiKey, NotFoundError>>(ctx, async (tx) => {
-    const key = await tx.keys.findById(keyId);
+    const key = isKeyId(keyId) ? await tx.keys.findById(keyId) : null;
     if (!key || key.systemId !== systemId) return { result: err(new NotFoundError('key', keyId)), events: [] };
     const revoked = revokeApiKey(key, ctx.now());
     if (revoked.events.length > 0) await tx.keys.update(revoked.value);

@@ -1,9 +1,12 @@
 import type { z } from 'zod';
 import { InvalidInputError, type FieldIssue } from './errors';
 import { err, ok, type Result } from './result';
+import { findUnstorable } from './storable-json';
 
 /** Parses untrusted input with a zod schema; every failure names its field. */
 export function validateInput<S extends z.ZodType>(schema: S, input: unknown): Result<z.output<S>, InvalidInputError> {
+  const unstorable = findUnstorable(input);
+  if (unstorable) return err(new InvalidInputError([unstorable]));
   const parsed = schema.safeParse(input);
   if (parsed.success) return ok(parsed.data);
   const issues: FieldIssue[] = parsed.error.issues.flatMap((issue) => {

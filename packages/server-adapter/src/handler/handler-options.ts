@@ -28,10 +28,12 @@ export type ResolvedOptions = Required<HandlerOptions>;
 const silent: Logger = { info() {}, warn() {}, error() {} };
 
 export function resolveOptions(options: HandlerOptions): ResolvedOptions {
+  // `??`, not spread defaults: an option passed as `undefined` must still get its default.
   return {
-    maxManagementBodyBytes: 64 * 1024,
-    maxIngestBodyBytes: 500 * 1000,
-    logger: silent,
-    ...options,
+    platform: options.platform,
+    admin: options.admin,
+    maxManagementBodyBytes: options.maxManagementBodyBytes ?? 64 * 1024,
+    maxIngestBodyBytes: options.maxIngestBodyBytes ?? 500 * 1000,
+    logger: options.logger ?? silent,
   };
 }

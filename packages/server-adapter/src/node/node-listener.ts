@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FetchHandler } from '../handler/create-handler';
-import { toWebRequest } from './to-web-request';
+import { discardUnreadBody, toWebRequest } from './to-web-request';
 import { writeWebResponse } from './write-web-response';
 
 /**
@@ -29,7 +29,10 @@ export function createNodeListener(handler: FetchHandler): (req: IncomingMessage
       return;
     }
     handler(request)
-      .then((response) => writeWebResponse(response, res, req))
+      .then((response) => {
+        discardUnreadBody(request);
+        return writeWebResponse(response, res);
+      })
       .catch((error: unknown) => {
         // The handler answers every error itself; reaching here means the response could not be written.
         if (!res.headersSent) res.writeHead(500).end();

@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import { Readable } from 'node:stream';
+import { requestBodyStream } from './request-body';
 
 /**
  * A fetch `Request` for a Node request. The body streams (it is not buffered here), so the
@@ -15,16 +15,28 @@ export function toWebRequest(req: IncomingMessage, options: { origin?: string; s
     else headers.set(name, value);
   }
   const method = req.method ?? 'GET';
-  const hasBody = method !== 'GET' && method !== 'HEAD';
+  const body = method !== 'GET' && method !== 'HEAD' ? requestBodyStream(req) : undefined;
   // Concatenated, not resolved: a request line such as `///x` would otherwise be read as a URL
   // with an empty host and throw.
   const path = req.url?.startsWith('/') ? req.url : `/${req.url ?? ''}`;
-  return new Request(`${origin}${path}`, {
+  const request = new Request(`${origin}${path}`, {
     method,
     headers,
-    body: hasBody ? (Readable.toWeb(req) as ReadableStream<Uint8Array>) : undefined,
+    body: body?.stream,
     signal: options.signal,
     // Required by undici for a streaming request body.
     duplex: 'half',
   } as RequestInit);
+  if (body) unreadBodies.set(request, body.discard);
+  return request;
+}
+
+const unreadBodies = new WeakMap<Request, () => void>();
+
+/**
+ * Reads and drops what the handler left unread of a request's body (an early 401 or 413, say), so
+ * the response reaches the client and a keep-alive connection stays usable.
+ */
+export function discardUnreadBody(request: Request): void {
+  unreadBodies.get(request)?.();
 }

@@ -1,11 +1,7 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ServerResponse } from 'node:http';
 
-/**
- * Writes a fetch `Response` to a Node response, waiting for `drain` when the client reads slowly.
- * When the handler answered before reading the whole request body (a 413, say), the connection is
- * closed after the response: the unread bytes would otherwise be taken for the next request.
- */
-export async function writeWebResponse(response: Response, res: ServerResponse, req?: IncomingMessage): Promise<void> {
+/** Writes a fetch `Response` to a Node response, waiting for `drain` when the client reads slowly. */
+export async function writeWebResponse(response: Response, res: ServerResponse): Promise<void> {
   const headers: Record<string, string | string[]> = {};
   response.headers.forEach((value, name) => {
     if (name === 'set-cookie') return;
@@ -13,7 +9,6 @@ export async function writeWebResponse(response: Response, res: ServerResponse, 
   });
   const cookies = response.headers.getSetCookie();
   if (cookies.length > 0) headers['set-cookie'] = cookies;
-  if (req && !req.complete) headers.connection = 'close';
   res.writeHead(response.status, headers);
   if (!response.body) {
     res.end();
