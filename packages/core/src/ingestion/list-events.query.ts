@@ -1,7 +1,7 @@
 import type { HandlerContext } from '../shared/context';
-import { decodeCursor, encodeCursor, type Page } from '../shared/cursor';
-import { InvalidInputError } from '../shared/errors';
-import { err, ok, type Result } from '../shared/result';
+import { readPageRequest, toPage, type Page } from '../shared/cursor';
+import type { InvalidInputError } from '../shared/errors';
+import { ok, type Result } from '../shared/result';
 import type { StoredEvent } from './tracking-event';
 
 /** Options of {@link listEvents}. */
@@ -17,15 +17,10 @@ export async function listEvents(
   systemId: string,
   input: ListEventsInput,
 ): Promise<Result<Page<StoredEvent>, InvalidInputError>> {
-  const limit = input.limit ?? 100;
-  if (!Number.isInteger(limit) || limit < 1 || limit > 1000) {
-    return err(InvalidInputError.field('limit', 'must be an integer from 1 to 1000'));
-  }
-  const beforeSeq = input.cursor === undefined ? undefined : decodeCursor(input.cursor, isSequence);
-  if (beforeSeq === null) return err(InvalidInputError.field('cursor', 'is not a cursor this server issued'));
-  const rows = await ctx.storage.events.list(systemId, { limit: limit + 1, beforeSeq, valid: input.valid });
-  const data = rows.slice(0, limit);
-  return ok({ data, nextCursor: rows.length > limit ? encodeCursor(data[data.length - 1]!.seq) : null });
+  const page = readPageRequest(input, { defaultLimit: 100, maxLimit: 1000, isValidKey: isSequence });
+  if (!page.ok) return page;
+  const rows = await ctx.storage.events.list(systemId, { limit: page.value.limit + 1, beforeSeq: page.value.after, valid: input.valid });
+  return ok(toPage(rows, page.value.limit, (e) => e.seq));
 }
 
 const MAX_BIGINT = 9_223_372_036_854_775_807n;

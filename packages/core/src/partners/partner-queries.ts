@@ -1,6 +1,6 @@
 import type { HandlerContext } from '../shared/context';
-import { decodeCursor, encodeCursor, type Page } from '../shared/cursor';
-import { InvalidInputError, NotFoundError } from '../shared/errors';
+import { readPageRequest, toPage, type Page } from '../shared/cursor';
+import { NotFoundError, type InvalidInputError } from '../shared/errors';
 import { isUuid } from '../shared/ids';
 import { err, ok, type Result } from '../shared/result';
 import type { Partner } from './partner';
@@ -17,15 +17,10 @@ export async function listPartners(
   ctx: HandlerContext,
   options: { limit?: number; cursor?: string },
 ): Promise<Result<Page<Partner>, InvalidInputError>> {
-  const limit = options.limit ?? 50;
-  if (!Number.isInteger(limit) || limit < 1 || limit > 500) {
-    return err(InvalidInputError.field('limit', 'must be an integer from 1 to 500'));
-  }
-  const afterId = options.cursor === undefined ? undefined : decodeCursor(options.cursor, isUuid);
-  if (afterId === null) return err(InvalidInputError.field('cursor', 'is not a cursor this server issued'));
-  const rows = await ctx.storage.partners.list({ limit: limit + 1, afterId });
-  const data = rows.slice(0, limit);
-  return ok({ data, nextCursor: rows.length > limit ? encodeCursor(data[data.length - 1]!.id) : null });
+  const page = readPageRequest(options, { defaultLimit: 50, maxLimit: 500, isValidKey: isUuid });
+  if (!page.ok) return page;
+  const rows = await ctx.storage.partners.list({ limit: page.value.limit + 1, afterId: page.value.after });
+  return ok(toPage(rows, page.value.limit, (p) => p.id));
 }
 
 /** Every system of a partner. */
