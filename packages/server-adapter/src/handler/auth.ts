@@ -1,3 +1,4 @@
+import type { ApiRequest } from './api-message';
 import { ForbiddenError, NotFoundError, UnauthorizedError, type KeyPrincipal, type Platform } from '@volcanion-tracking/core';
 
 /** Who made a request. */
@@ -9,8 +10,8 @@ export interface AdminVerifier {
 }
 
 /** The token a request presents: a Bearer token, or the username of HTTP Basic (Segment's form). */
-export function presentedToken(request: Request): string | null {
-  const header = request.headers.get('authorization');
+export function presentedToken(request: ApiRequest): string | null {
+  const header = request.header('authorization');
   if (!header) return null;
   const [scheme, value = ''] = header.trim().split(/\s+/, 2);
   if (scheme?.toLowerCase() === 'bearer') return value || null;
@@ -32,7 +33,7 @@ export async function identify(platform: Platform, admin: AdminVerifier, token: 
 }
 
 /** Management routes: only the admin token. */
-export async function requireAdmin(platform: Platform, admin: AdminVerifier, request: Request): Promise<void> {
+export async function requireAdmin(platform: Platform, admin: AdminVerifier, request: ApiRequest): Promise<void> {
   const caller = await identify(platform, admin, presentedToken(request));
   if (caller.kind !== 'admin') throw new ForbiddenError('Management routes need the admin token; API keys cannot use them');
 }
@@ -44,7 +45,7 @@ export async function requireAdmin(platform: Platform, admin: AdminVerifier, req
 export async function requireSystemReader(
   platform: Platform,
   admin: AdminVerifier,
-  request: Request,
+  request: ApiRequest,
   systemId: string,
 ): Promise<Caller> {
   const caller = await identify(platform, admin, presentedToken(request));

@@ -7,6 +7,7 @@ import { registerProjectSettingsRoute } from '../routes/project-settings';
 import { registerStructureRoutes } from '../routes/event-structures';
 import { registerSystemRoutes } from '../routes/systems';
 import { resolveOptions, type HandlerOptions } from './handler-options';
+import { fromFetchRequest, toFetchResponse, type ApiRequest, type ApiResponse } from './api-message';
 import { OriginNotAllowed, preflightResponse } from './cors';
 import { errorResponse, HttpProblem, problemResponse } from './problem';
 import { isUnavailable } from './unavailable';
@@ -14,6 +15,16 @@ import { Router } from './router';
 
 /** A fetch-style handler: the whole HTTP API of Volcanion Tracking. */
 export type FetchHandler = (request: Request) => Promise<Response>;
+
+/** The same API over {@link ApiRequest}/{@link ApiResponse}, which the Node bridge calls without web objects. */
+export type ApiHandler = (request: ApiRequest) => Promise<ApiResponse>;
+
+const apiHandlers = new WeakMap<FetchHandler, ApiHandler>();
+
+/** The API handler behind a fetch handler made by {@link createHandler}, or `undefined` for any other. */
+export function apiHandlerOf(handler: FetchHandler): ApiHandler | undefined {
+  return apiHandlers.get(handler);
+}
 
 /**
  * Builds the HTTP API as one `(Request) => Promise<Response>` function, which every adapter mounts.
@@ -41,28 +52,22 @@ export function createHandler(options: HandlerOptions): FetchHandler {
     register(router, resolved);
   }
 
-  return async (request) => {
-    let url: URL;
-    try {
-      url = new URL(request.url);
-    } catch {
-      return problemResponse('invalid_input', 'The request URL is malformed');
-    }
-    const ingestion = url.pathname.startsWith('/v1/');
+  const api: ApiHandler = async (request) => {
+    const ingestion = request.url.pathname.startsWith('/v1/');
     if (ingestion && request.method === 'OPTIONS') return preflightResponse(request);
     try {
-      const { handler, params } = router.match(request.method, url.pathname);
-      const response = await handler({ request, url, params });
-      return request.method === 'HEAD' ? new Response(null, response) : response;
+      const { handler, params } = router.match(request.method, request.url.pathname);
+      const response = await handler({ request, url: request.url, params });
+      return request.method === 'HEAD' ? { ...response, body: null } : response;
     } catch (error) {
       const response = failureResponse(error);
       // Browsers may read ingestion errors, except when the origin itself is what was refused.
-      if (ingestion && !(error instanceof OriginNotAllowed)) response.headers.set('access-control-allow-origin', '*');
+      if (ingestion && !(error instanceof OriginNotAllowed)) response.headers['access-control-allow-origin'] = '*';
       return response;
     }
   };
 
-  function failureResponse(error: unknown): Response {
+  function failureResponse(error: unknown): ApiResponse {
     if (error instanceof HttpProblem) return error.toResponse();
     if (error instanceof TrackingError) return errorResponse(error);
     if (isUnavailable(error)) {
@@ -72,4 +77,16 @@ export function createHandler(options: HandlerOptions): FetchHandler {
     resolved.logger.error({ err: error }, 'request failed');
     return problemResponse('internal_error', 'An unexpected error occurred; it has been logged');
   }
+
+  const fetchHandler: FetchHandler = async (request) => {
+    let url: URL;
+    try {
+      url = new URL(request.url);
+    } catch {
+      return toFetchResponse(problemResponse('invalid_input', 'The request URL is malformed'));
+    }
+    return toFetchResponse(await api(fromFetchRequest(request, url)));
+  };
+  apiHandlers.set(fetchHandler, api);
+  return fetchHandler;
 }

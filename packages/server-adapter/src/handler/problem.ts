@@ -1,4 +1,5 @@
 import type { FieldIssue, TrackingError, TrackingErrorCode } from '@volcanion-tracking/core';
+import type { ApiResponse } from './api-message';
 
 /** The one place that maps the core's error codes to HTTP statuses. */
 export const statusOfCode: Record<TrackingErrorCode | HttpOnlyCode, number> = {
@@ -48,7 +49,7 @@ export function problemResponse(
   code: TrackingErrorCode | HttpOnlyCode,
   detail: string,
   options: { issues?: readonly FieldIssue[]; headers?: Record<string, string> } = {},
-): Response {
+): ApiResponse {
   const status = statusOfCode[code];
   const body: Problem = { type: 'about:blank', title: titles[status] ?? 'Error', status, detail, code };
   if (options.issues?.length) {
@@ -58,14 +59,11 @@ export function problemResponse(
       message: i.message,
     }));
   }
-  return new Response(JSON.stringify(body), {
-    status,
-    headers: { 'content-type': 'application/problem+json', ...options.headers },
-  });
+  return { status, headers: { 'content-type': 'application/problem+json', ...options.headers }, body: JSON.stringify(body) };
 }
 
 /** The problem response for an error the core returned or threw. */
-export function errorResponse(error: TrackingError): Response {
+export function errorResponse(error: TrackingError): ApiResponse {
   const headers: Record<string, string> =
     error.code === 'unauthorized' ? { 'www-authenticate': 'Bearer, Basic realm="volcanion-tracking"' } : {};
   if (error.code === 'storage_unavailable' || error.code === 'overloaded') headers['retry-after'] = '1';
@@ -82,7 +80,7 @@ export class HttpProblem extends Error {
     super(message);
   }
 
-  toResponse(): Response {
+  toResponse(): ApiResponse {
     return problemResponse(this.code, this.message, { issues: this.issues });
   }
 }

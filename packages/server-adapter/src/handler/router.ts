@@ -1,13 +1,14 @@
+import type { ApiRequest, ApiResponse } from './api-message';
 import { HttpProblem } from './problem';
 
 /** What a route handler is given. */
 export interface RouteContext {
-  request: Request;
+  request: ApiRequest;
   url: URL;
   params: Record<string, string>;
 }
 
-export type RouteHandler = (ctx: RouteContext) => Promise<Response>;
+export type RouteHandler = (ctx: RouteContext) => Promise<ApiResponse>;
 
 interface Route {
   method: string;
@@ -48,9 +49,9 @@ export class MethodNotAllowed extends HttpProblem {
     super('method_not_allowed', `This path allows ${allow.join(', ')}`);
   }
 
-  override toResponse(): Response {
+  override toResponse(): ApiResponse {
     const response = super.toResponse();
-    response.headers.set('allow', this.allow.join(', '));
+    response.headers.allow = this.allow.join(', ');
     return response;
   }
 }

@@ -4,23 +4,28 @@ import type { IncomingMessage } from 'node:http';
 const MAX_DISCARD_BYTES = 8 * 1024 * 1024;
 
 /**
- * The request body as a web stream that honours backpressure. When the handler stops reading
- * (an early 413, say) the rest is read and discarded rather than the socket destroyed, so the
- * client receives the response and a keep-alive connection stays usable; past
- * {@link MAX_DISCARD_BYTES} the connection is dropped instead.
+ * The request body as a web stream that honours backpressure, for fetch handlers other than ours.
+ * When the handler stops reading (an early 413, say) the rest is read and discarded rather than the
+ * socket destroyed, so the client receives the response and a keep-alive connection stays usable;
+ * past {@link MAX_DISCARD_BYTES} the connection is dropped instead.
  */
 export function requestBodyStream(req: IncomingMessage): { stream: ReadableStream<Uint8Array>; discard: () => void } {
   let cancelled = false;
+  let discarded = 0;
   const discard = () => {
     if (cancelled) return;
     cancelled = true;
-    discardRest(req);
+    req.resume();
   };
   const stream = new ReadableStream<Uint8Array>(
     {
       start(controller) {
         req.on('data', (chunk: Buffer) => {
-          if (cancelled) return;
+          if (cancelled) {
+            discarded += chunk.byteLength;
+            if (discarded > MAX_DISCARD_BYTES) req.socket.destroy();
+            return;
+          }
           controller.enqueue(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
           if ((controller.desiredSize ?? 0) <= 0) req.pause();
         });
@@ -35,15 +40,4 @@ export function requestBodyStream(req: IncomingMessage): { stream: ReadableStrea
     { highWaterMark: 64 * 1024, size: (chunk) => chunk.byteLength },
   );
   return { stream, discard };
-}
-
-/** Reads and drops whatever remains of a request body, up to a bound. */
-function discardRest(req: IncomingMessage): void {
-  if (req.complete) return;
-  let discarded = 0;
-  req.on('data', (chunk: Buffer) => {
-    discarded += chunk.byteLength;
-    if (discarded > MAX_DISCARD_BYTES) req.socket.destroy();
-  });
-  req.resume();
 }

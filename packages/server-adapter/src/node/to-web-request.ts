@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import { nodeRequestUrl } from './node-api-request';
 import { requestBodyStream } from './request-body';
 
 /**
@@ -7,7 +8,7 @@ import { requestBodyStream } from './request-body';
  * aborts the request's signal.
  */
 export function toWebRequest(req: IncomingMessage, options: { origin?: string; signal?: AbortSignal } = {}): Request {
-  const origin = options.origin ?? `http://${req.headers.host ?? '127.0.0.1'}`;
+
   const headers = new Headers();
   for (const [name, value] of Object.entries(req.headers)) {
     if (value === undefined || name.startsWith(':')) continue;
@@ -16,10 +17,7 @@ export function toWebRequest(req: IncomingMessage, options: { origin?: string; s
   }
   const method = req.method ?? 'GET';
   const body = method !== 'GET' && method !== 'HEAD' ? requestBodyStream(req) : undefined;
-  // Concatenated, not resolved: a request line such as `///x` would otherwise be read as a URL
-  // with an empty host and throw.
-  const path = req.url?.startsWith('/') ? req.url : `/${req.url ?? ''}`;
-  const request = new Request(`${origin}${path}`, {
+  const request = new Request(nodeRequestUrl(req, options.origin), {
     method,
     headers,
     body: body?.stream,

@@ -1,7 +1,7 @@
 import type { ApiKey } from '@volcanion-tracking/core';
 import { requireAdmin } from '../handler/auth';
 import type { ResolvedOptions } from '../handler/handler-options';
-import { json } from '../handler/json';
+import { empty, json } from '../handler/json';
 
 import type { Router } from '../handler/router';
 import { managementBody, valueOf } from './route-helpers';
@@ -26,7 +26,7 @@ export function registerKeyRoutes(router: Router, { platform, admin, maxManageme
     .on('DELETE', '/api/systems/:id/keys/:keyId', async ({ request, params }) => {
       await requireAdmin(platform, admin, request);
       valueOf(await platform.revokeKey(params.id!, params.keyId!));
-      return new Response(null, { status: 204 });
+      return empty(204);
     });
 }
 

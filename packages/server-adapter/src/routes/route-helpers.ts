@@ -1,5 +1,6 @@
 import { InvalidInputError, type Result, type TrackingError } from '@volcanion-tracking/core';
 import { readJsonBody } from '../handler/read-body';
+import type { ApiRequest } from '../handler/api-message';
 
 /** The success value, or the expected failure thrown for the handler to render as a problem. */
 export function valueOf<T>(result: Result<T, TrackingError>): T {
@@ -30,6 +31,6 @@ export function stringParam(url: URL, name: string): string | undefined {
 }
 
 /** A management route's JSON body: `application/json` only, at most `maxBytes`. */
-export async function managementBody(request: Request, maxBytes: number): Promise<unknown> {
+export async function managementBody(request: ApiRequest, maxBytes: number): Promise<unknown> {
   return (await readJsonBody(request, { maxBytes, flavour: 'strict' })).value;
 }

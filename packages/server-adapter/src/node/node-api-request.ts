@@ -1,0 +1,74 @@
+import type { IncomingMessage } from 'node:http';
+import type { ApiRequest } from '../handler/api-message';
+import { tooLarge } from '../handler/read-bytes';
+
+/** How much of an unwanted request body we read and discard to keep the connection usable. */
+const MAX_DISCARD_BYTES = 8 * 1024 * 1024;
+
+/**
+ * The API's view of a Node request, read straight from the socket: no web streams, `Request`
+ * or `Headers` objects, which cost more than everything else on a small ingestion request.
+ */
+export function nodeApiRequest(req: IncomingMessage, url: URL): ApiRequest {
+  return {
+    method: req.method ?? 'GET',
+    url,
+    header(name) {
+      const value = req.headers[name];
+      return value === undefined ? null : Array.isArray(value) ? value.join(', ') : value;
+    },
+    readBody: (maxBytes) => readNodeBody(req, maxBytes),
+  };
+}
+
+/** The request's URL: concatenated, not resolved, so a request line such as `///x` cannot throw. */
+export function nodeRequestUrl(req: IncomingMessage, origin?: string): URL {
+  const path = req.url?.startsWith('/') ? req.url : `/${req.url ?? ''}`;
+  return new URL(`${origin ?? `http://${req.headers.host ?? '127.0.0.1'}`}${path}`);
+}
+
+function readNodeBody(req: IncomingMessage, maxBytes: number): Promise<Uint8Array> {
+  const declared = Number(req.headers['content-length'] ?? NaN);
+  if (declared > maxBytes) return Promise.reject(tooLarge('request body', maxBytes));
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer) => {
+      size += chunk.byteLength;
+      if (size > maxBytes) {
+        cleanup();
+        discardRest(req);
+        reject(tooLarge('request body', maxBytes));
+        return;
+      }
+      chunks.push(chunk);
+    };
+    const onEnd = () => {
+      cleanup();
+      resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size));
+    };
+    const onError = (error: Error) => {
+      cleanup();
+      reject(error);
+    };
+    const cleanup = () => {
+      req.off('data', onData).off('end', onEnd).off('error', onError);
+    };
+    req.on('data', onData).on('end', onEnd).on('error', onError);
+  });
+}
+
+/**
+ * Reads and drops what remains of a request body the handler did not want (an early 401 or 413),
+ * so the response reaches the client and a keep-alive connection stays usable; past
+ * {@link MAX_DISCARD_BYTES} the connection is dropped instead.
+ */
+export function discardRest(req: IncomingMessage): void {
+  if (req.complete || req.listenerCount('data') > 0) return;
+  let discarded = 0;
+  req.on('data', (chunk: Buffer) => {
+    discarded += chunk.byteLength;
+    if (discarded > MAX_DISCARD_BYTES) req.socket.destroy();
+  });
+  req.resume();
+}
