@@ -5,7 +5,13 @@ const { version } = JSON.parse(readFileSync('./package.json', 'utf8')) as { vers
 
 export default defineConfig([
   {
-    entry: { index: 'src/index.ts', node: 'src/node/index.ts' },
+    entry: {
+      index: 'src/index.ts',
+      node: 'src/node/index.ts',
+      express: 'src/adapters/express.ts',
+      koa: 'src/adapters/koa.ts',
+      fastify: 'src/adapters/fastify.ts',
+    },
     format: ['esm', 'cjs'],
     dts: true,
     sourcemap: true,

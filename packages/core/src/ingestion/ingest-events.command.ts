@@ -19,6 +19,8 @@ export interface IngestRequest {
   receivedAt?: Date;
   /** Size of the request body, to bound the bytes of a group-committed transaction. */
   bodyBytes?: number;
+  /** The sender's address; stored as `context.ip` when the message does not carry one, as Segment does. */
+  clientIp?: string;
 }
 
 /** Segment's limits, which its clients already respect. */
@@ -96,6 +98,7 @@ export async function ingestEvents(
       continue;
     }
     const event = normalized.event;
+    if (request.clientIp && event.context.ip === undefined) event.context.ip = request.clientIp;
     if (event.type === 'track' && event.event !== null) {
       const verdict = await validators.verdict(principal.system, event.event, event.properties);
       if (verdict.outcome === 'reject') {

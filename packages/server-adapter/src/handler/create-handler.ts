@@ -7,11 +7,12 @@ import { registerProjectSettingsRoute } from '../routes/project-settings';
 import { registerStructureRoutes } from '../routes/event-structures';
 import { registerSystemRoutes } from '../routes/systems';
 import { resolveOptions, type HandlerOptions } from './handler-options';
-import { fromFetchRequest, toFetchResponse, type ApiRequest, type ApiResponse } from './api-message';
+import { forwardedFor } from './client-ip';
+import { fromFetchRequest, toFetchResponse, underBasePath, type ApiRequest, type ApiResponse } from './api-message';
 import { OriginNotAllowed, preflightResponse } from './cors';
 import { errorResponse, HttpProblem, problemResponse } from './problem';
 import { isUnavailable } from './unavailable';
-import { Router } from './router';
+import { NoRoute, Router } from './router';
 
 /** A fetch-style handler: the whole HTTP API of Volcanion Tracking. */
 export type FetchHandler = (request: Request) => Promise<Response>;
@@ -53,10 +54,10 @@ export function createHandler(options: HandlerOptions): FetchHandler {
   }
 
   const api: ApiHandler = async (request) => {
-    const ingestion = request.url.pathname.startsWith('/v1/');
+    const ingestion = request.path.startsWith('/v1/');
     if (ingestion && request.method === 'OPTIONS') return preflightResponse(request);
     try {
-      const { handler, params } = router.match(request.method, request.url.pathname);
+      const { handler, params } = router.match(request.method, request.path);
       const response = await handler({ request, url: request.url, params });
       return request.method === 'HEAD' ? { ...response, body: null } : response;
     } catch (error) {
@@ -85,7 +86,10 @@ export function createHandler(options: HandlerOptions): FetchHandler {
     } catch {
       return toFetchResponse(problemResponse('invalid_input', 'The request URL is malformed'));
     }
-    return toFetchResponse(await api(fromFetchRequest(request, url)));
+    const path = underBasePath(url.pathname, resolved.basePath);
+    if (path === null) return toFetchResponse(new NoRoute(request.method, url.pathname).toResponse());
+    const clientIp = resolved.trustProxy ? forwardedFor(request.headers.get('x-forwarded-for')) : null;
+    return toFetchResponse(await api(fromFetchRequest(request, url, path, resolved.basePath, clientIp)));
   };
   apiHandlers.set(fetchHandler, api);
   return fetchHandler;

@@ -1,4 +1,5 @@
 import type { Platform } from '@volcanion-tracking/core';
+import { normalizeBasePath } from './api-message';
 import type { AdminVerifier } from './auth';
 
 /** A pino-compatible logger subset; pass your app's logger to see ours in it. */
@@ -18,8 +19,18 @@ export interface HandlerOptions {
   maxManagementBodyBytes?: number;
   /** Largest ingestion request body, in bytes. Default 500 KB, as Segment's batch limit. */
   maxIngestBodyBytes?: number;
-  /** Where faults are logged. Default: nowhere. */
+  /** Where faults are logged; pass your app's logger (pino, Fastify's `app.log`). Default: nowhere. */
   logger?: Logger;
+  /**
+   * Path prefix the fetch handler is mounted under (`/collect`): stripped before routing and kept in
+   * the URLs the API hands out. Node adapters take their prefix from their own mount instead.
+   */
+  basePath?: string;
+  /**
+   * Take the client's address from `X-Forwarded-For` (fetch runtimes have no socket address). Only
+   * behind a proxy you run: anyone can send the header. Default false.
+   */
+  trustProxy?: boolean;
 }
 
 /** Options with their defaults applied. */
@@ -35,5 +46,7 @@ export function resolveOptions(options: HandlerOptions): ResolvedOptions {
     maxManagementBodyBytes: options.maxManagementBodyBytes ?? 64 * 1024,
     maxIngestBodyBytes: options.maxIngestBodyBytes ?? 500 * 1000,
     logger: options.logger ?? silent,
+    basePath: normalizeBasePath(options.basePath),
+    trustProxy: options.trustProxy ?? false,
   };
 }

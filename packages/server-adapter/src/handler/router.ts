@@ -39,7 +39,7 @@ export class Router {
       allowed.add(route.method);
     }
     if (allowed.size > 0) throw new MethodNotAllowed([...allowed]);
-    throw new HttpProblem('not_found', `No route for ${method} ${pathname}`);
+    throw new NoRoute(method, pathname);
   }
 }
 
@@ -71,4 +71,15 @@ function matchSegments(route: string[], parts: string[]): Record<string, string>
     else if (segment !== part) return null;
   }
   return params;
+}
+
+/** 404: no route has this path; middleware passes such requests on to the host app. */
+export class NoRoute extends HttpProblem {
+  constructor(method: string, pathname: string) {
+    super('not_found', `No route for ${method} ${pathname}`);
+  }
+
+  override toResponse(): ApiResponse {
+    return { ...super.toResponse(), unmatched: true };
+  }
 }

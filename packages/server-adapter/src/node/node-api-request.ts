@@ -5,20 +5,57 @@ import { tooLarge } from '../handler/read-bytes';
 /** How much of an unwanted request body we read and discard to keep the connection usable. */
 const MAX_DISCARD_BYTES = 8 * 1024 * 1024;
 
+/** Where a request sits in the host app, as an adapter knows it. */
+export interface NodeRequestPlace {
+  url: URL;
+  path: string;
+  basePath: string;
+  clientIp: string | null;
+  /** The body an upstream parser (`express.json()`, koa-bodyparser) already read, if it did. */
+  parsedBody?: unknown;
+}
+
 /**
  * The API's view of a Node request, read straight from the socket: no web streams, `Request`
  * or `Headers` objects, which cost more than everything else on a small ingestion request.
  */
-export function nodeApiRequest(req: IncomingMessage, url: URL): ApiRequest {
+export function nodeApiRequest(req: IncomingMessage, place: NodeRequestPlace): ApiRequest {
+  const consumed = bodyConsumedUpstream(req);
   return {
     method: req.method ?? 'GET',
-    url,
+    url: place.url,
+    path: place.path,
+    basePath: place.basePath,
+    clientIp: place.clientIp,
     header(name) {
+      // An upstream parser already inflated the body it read.
+      if (consumed && name === 'content-encoding') return null;
       const value = req.headers[name];
       return value === undefined ? null : Array.isArray(value) ? value.join(', ') : value;
     },
-    readBody: (maxBytes) => readNodeBody(req, maxBytes),
+    readBody: (maxBytes) => (consumed ? parsedBodyBytes(place.parsedBody, maxBytes) : readNodeBody(req, maxBytes)),
   };
+}
+
+// body-parser marks what it parsed with `_body`; otherwise an ended stream means someone read it.
+function bodyConsumedUpstream(req: IncomingMessage): boolean {
+  return (req as { _body?: unknown })._body === true || req.readableEnded;
+}
+
+function parsedBodyBytes(parsed: unknown, maxBytes: number): Promise<Uint8Array> {
+  let bytes: Uint8Array;
+  if (parsed instanceof Uint8Array) bytes = parsed;
+  else if (typeof parsed === 'string') bytes = Buffer.from(parsed);
+  else if (parsed !== undefined && parsed !== null) bytes = Buffer.from(JSON.stringify(parsed));
+  else {
+    return Promise.reject(
+      new Error(
+        'The request body was read by another middleware before Volcanion Tracking and is not available. ' +
+          'Mount the tracking routes before body parsers such as express.json(), or let the parser set req.body.',
+      ),
+    );
+  }
+  return bytes.byteLength > maxBytes ? Promise.reject(tooLarge('request body', maxBytes)) : Promise.resolve(bytes);
 }
 
 /** The request's URL: concatenated, not resolved, so a request line such as `///x` cannot throw. */

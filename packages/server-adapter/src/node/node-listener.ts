@@ -1,51 +1,47 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { apiHandlerOf, type ApiHandler, type FetchHandler } from '../handler/create-handler';
-import type { ApiResponse } from '../handler/api-message';
+import { apiHandlerOf, type FetchHandler } from '../handler/create-handler';
 import { problemResponse } from '../handler/problem';
-import { discardRest, nodeApiRequest, nodeRequestUrl } from './node-api-request';
+import { serveNode, writeApiResponse } from './serve-node';
 import { discardUnreadBody, toWebRequest } from './to-web-request';
 import { writeWebResponse } from './write-web-response';
 
+/** Options of {@link createNodeListener}. */
+export interface NodeListenerOptions {
+  /** Serve the API under this path prefix (`/collect`); other paths get 404, or `next()` in middleware. */
+  prefix?: string;
+  /** Take the client's address from `X-Forwarded-For`. Only behind a proxy you run. Default false. */
+  trustProxy?: boolean;
+}
+
 /**
- * A `(req, res)` listener for `node:http` (and anything built on it) that runs the fetch handler.
- * A handler made by `createHandler` is called without building fetch objects; any other fetch
- * handler gets a streaming `Request` and its `Response` written back with backpressure.
+ * A `(req, res, next?)` listener for `node:http` and anything built on it. A handler made by
+ * `createHandler` runs without building fetch objects; any other fetch handler gets a streaming
+ * `Request` and its `Response` written back with backpressure. Given `next`, requests outside the
+ * prefix or matching no route go to it instead of a 404.
  *
  * ### Examples
  * ```ts
  * import { createServer } from 'node:http';
  * import { createNodeListener } from '@volcanion-tracking/server-adapter/node';
- * createServer(createNodeListener(handler)).listen(3000);
+ * createServer(createNodeListener(handler, { prefix: '/collect' })).listen(3000);
  * ```
  */
-export function createNodeListener(handler: FetchHandler): (req: IncomingMessage, res: ServerResponse) => void {
+export function createNodeListener(
+  handler: FetchHandler,
+  options: NodeListenerOptions = {},
+): (req: IncomingMessage, res: ServerResponse, next?: (error?: unknown) => void) => void {
   const api = apiHandlerOf(handler);
-  return api ? (req, res) => serveApi(api, req, res) : (req, res) => serveFetch(handler, req, res);
-}
-
-function serveApi(api: ApiHandler, req: IncomingMessage, res: ServerResponse): void {
-  let url: URL;
-  try {
-    url = nodeRequestUrl(req);
-  } catch {
-    // An exception here would escape the 'request' event and end the whole process.
-    writeApiResponse(res, problemResponse('invalid_input', 'The request line or headers are malformed'));
-    return;
-  }
-  api(nodeApiRequest(req, url)).then(
-    (response) => {
-      discardRest(req);
-      writeApiResponse(res, response);
-    },
-    (error: unknown) => res.destroy(error as Error),
-  );
-}
-
-/** Writes an answer; it is small and complete, so one `end` suffices. */
-export function writeApiResponse(res: ServerResponse, response: ApiResponse): void {
-  if (response.body !== null) response.headers['content-length'] = String(Buffer.byteLength(response.body));
-  res.writeHead(response.status, response.headers);
-  res.end(response.body ?? undefined);
+  if (!api) return (req, res) => serveFetch(handler, req, res);
+  return (req, res, next) => {
+    serveNode(api, req, res, { basePath: options.prefix, trustProxy: options.trustProxy }).then(
+      (handled) => {
+        if (handled) return;
+        if (next) next();
+        else writeApiResponse(res, problemResponse('not_found', `No route for ${req.method} ${req.url}`));
+      },
+      (error: unknown) => (next ? next(error) : res.destroy(error as Error)),
+    );
+  };
 }
 
 function serveFetch(handler: FetchHandler, req: IncomingMessage, res: ServerResponse): void {

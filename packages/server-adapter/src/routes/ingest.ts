@@ -46,6 +46,7 @@ async function ingest({ request }: RouteContext, { platform, admin, maxIngestBod
       type,
       defaults: type ? undefined : { context: fields.context, integrations: fields.integrations, sentAt: fields.sentAt },
       bodyBytes: body.bytes,
+      clientIp: request.clientIp ?? undefined,
     }),
   );
   return json(200, outcome.rejected.length > 0 ? { success: true, rejected: outcome.rejected } : { success: true }, cors);

@@ -9,17 +9,16 @@ import type { Router } from '../handler/router';
  * integration's `apiHost` and `protocol` point at the host and path prefix the request came to.
  */
 export function registerProjectSettingsRoute(router: Router, { platform }: ResolvedOptions): void {
-  router.on('GET', '/v1/projects/:writeKey/settings', async ({ url, params }) => {
+  router.on('GET', '/v1/projects/:writeKey/settings', async ({ request, url, params }) => {
     const principal = await platform.authenticateKey(params.writeKey!);
     if (!principal.ok) throw new NotFoundError('project', params.writeKey!);
-    const prefix = url.pathname.slice(0, url.pathname.indexOf('/v1/projects/'));
     return json(
       200,
       {
         integrations: {
           'Segment.io': {
             apiKey: params.writeKey,
-            apiHost: `${url.host}${prefix}/v1`,
+            apiHost: `${url.host}${request.basePath}/v1`,
             protocol: url.protocol.replace(':', ''),
             unbundledIntegrations: [],
             addBundledMetadata: true,

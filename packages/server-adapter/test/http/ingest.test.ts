@@ -105,8 +105,8 @@ describe('POST /v1/batch and /v1/import', () => {
 
     const stored = await allEvents(t, systemId);
     expect(stored.map((e) => e.messageId)).toEqual(['ok-2', 'ok-0']);
-    expect(stored[1].context).toEqual({ library: { name: 'test' } });
-    expect(stored[0].context).toEqual({ library: { name: 'test' }, locale: 'de' });
+    expect(stored[1].context).toEqual({ library: { name: 'test' }, ip: '127.0.0.1' });
+    expect(stored[0].context).toEqual({ library: { name: 'test' }, locale: 'de', ip: '127.0.0.1' });
   });
 
   it('answers 400 naming batch.<index>.<field> when every item is rejected', async () => {

@@ -192,9 +192,9 @@ describe('semantics', () => {
     expect(Date.parse(skew.timestamp as string)).toBe(received - 10_000);
     expect(skew.originalTimestamp).toBe('2026-01-01T00:00:00.000Z');
     expect(skew.sentAt).toBe('2026-01-01T00:00:10.000Z');
-    expect(skew.context).toEqual({ library: { name: 'batch-root' } });
+    expect(skew.context).toEqual({ library: { name: 'batch-root' }, ip: '127.0.0.1' });
     expect(skew.integrations).toEqual({ All: true });
-    expect(stored.own!.context).toEqual({ library: { name: 'item' } });
+    expect(stored.own!.context).toEqual({ library: { name: 'item' }, ip: '127.0.0.1' });
   });
 
   it('stores a batch resent three times, also concurrently, exactly once', async () => {

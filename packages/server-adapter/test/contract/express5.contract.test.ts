@@ -1,0 +1,16 @@
+import express from 'express';
+import { trackingMiddleware } from '../../src/adapters/express';
+import { runAdapterContract } from './adapter-contract';
+import { createServer, listen } from './host-apps';
+
+runAdapterContract({
+  name: 'express5',
+  async mount(makeHandler) {
+    const app = express();
+    app.use('/collect', trackingMiddleware(makeHandler()));
+    app.use(express.json());
+    app.get('/hello', (_req, res) => void res.type('text/plain').send('host'));
+    app.post('/echo', (req, res) => void res.json(req.body));
+    return listen(createServer(app));
+  },
+});
