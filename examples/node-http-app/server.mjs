@@ -30,6 +30,7 @@ const server = createServer((req, res) => {
 
 const port = Number(process.env.PORT ?? 3000);
 server.listen(port, '127.0.0.1', () => console.log(`example listening on http://127.0.0.1:${port}`));
-const stop = () => server.close(() => storage.close().then(() => process.exit(0)));
+// platform.close() commits what was already accepted before it closes the storage.
+const stop = () => server.close(() => platform.close().then(() => process.exit(0)));
 process.once('SIGTERM', stop);
 process.once('SIGINT', stop);

@@ -11,12 +11,13 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { apiHandlerOf, type FetchHandler } from '../handler/create-handler';
+import type { TrustProxy } from '../handler/client-ip';
 import { serveNode } from '../node/serve-node';
 
 /** Options of {@link trackingMiddleware}. */
 export interface ExpressTrackingOptions {
-  /** Take the client's address from `X-Forwarded-For` (set this when Express's `trust proxy` is on). */
-  trustProxy?: boolean;
+  /** Forwarding headers to trust (see `createHandler`'s `trustProxy`); defaults to the handler's setting. */
+  trustProxy?: TrustProxy;
 }
 
 type ExpressRequest = IncomingMessage & { baseUrl?: string; body?: unknown };
@@ -26,11 +27,11 @@ type ExpressRequest = IncomingMessage & { baseUrl?: string; body?: unknown };
  * matching none of its routes go to `next()`, so the app's own routes keep working beside it.
  */
 export function trackingMiddleware(handler: FetchHandler, options: ExpressTrackingOptions = {}) {
-  const api = apiHandlerOf(handler);
-  if (!api) throw new TypeError('trackingMiddleware needs a handler made by createHandler()');
+  const mountable = apiHandlerOf(handler);
+  if (!mountable) throw new TypeError('trackingMiddleware needs a handler made by createHandler()');
   return (req: ExpressRequest, res: ServerResponse, next: (error?: unknown) => void): void => {
     // Express has already removed the mount path from req.url and kept it in req.baseUrl.
-    serveNode(api, req, res, { basePath: req.baseUrl, urlIncludesBasePath: false, trustProxy: options.trustProxy, parsedBody: req.body }).then(
+    serveNode(mountable, req, res, { basePath: req.baseUrl, urlIncludesBasePath: false, trustProxy: options.trustProxy, parsedBody: req.body }).then(
       (handled) => handled || next(),
       next,
     );

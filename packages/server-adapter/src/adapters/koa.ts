@@ -11,14 +11,15 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { apiHandlerOf, type FetchHandler } from '../handler/create-handler';
+import type { TrustProxy } from '../handler/client-ip';
 import { serveNode } from '../node/serve-node';
 
 /** Options of {@link trackingMiddleware}. */
 export interface KoaTrackingOptions {
   /** Serve the API under this path prefix (`/collect`); other paths go to the next middleware. */
   prefix?: string;
-  /** Take the client's address from `X-Forwarded-For` (set this when `app.proxy` is true). */
-  trustProxy?: boolean;
+  /** Forwarding headers to trust (see `createHandler`'s `trustProxy`); defaults to the handler's setting. */
+  trustProxy?: TrustProxy;
 }
 
 /** The part of Koa's context this middleware uses. */
@@ -34,10 +35,10 @@ interface KoaContext {
  * requests outside the prefix or matching no route go on to `next()`.
  */
 export function trackingMiddleware(handler: FetchHandler, options: KoaTrackingOptions = {}) {
-  const api = apiHandlerOf(handler);
-  if (!api) throw new TypeError('trackingMiddleware needs a handler made by createHandler()');
+  const mountable = apiHandlerOf(handler);
+  if (!mountable) throw new TypeError('trackingMiddleware needs a handler made by createHandler()');
   return async (ctx: KoaContext, next: () => Promise<unknown>): Promise<void> => {
-    const handled = await serveNode(api, ctx.req, ctx.res, {
+    const handled = await serveNode(mountable, ctx.req, ctx.res, {
       basePath: options.prefix,
       trustProxy: options.trustProxy,
       parsedBody: ctx.request.body,

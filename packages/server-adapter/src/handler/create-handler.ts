@@ -7,7 +7,7 @@ import { registerProjectSettingsRoute } from '../routes/project-settings';
 import { registerStructureRoutes } from '../routes/event-structures';
 import { registerSystemRoutes } from '../routes/systems';
 import { resolveOptions, type HandlerOptions } from './handler-options';
-import { forwardedFor } from './client-ip';
+import { forwardedFor, forwardedValue, trustedHops, type TrustProxy } from './client-ip';
 import { fromFetchRequest, toFetchResponse, underBasePath, type ApiRequest, type ApiResponse } from './api-message';
 import { OriginNotAllowed, preflightResponse } from './cors';
 import { errorResponse, HttpProblem, problemResponse } from './problem';
@@ -20,10 +20,16 @@ export type FetchHandler = (request: Request) => Promise<Response>;
 /** The same API over {@link ApiRequest}/{@link ApiResponse}, which the Node bridge calls without web objects. */
 export type ApiHandler = (request: ApiRequest) => Promise<ApiResponse>;
 
-const apiHandlers = new WeakMap<FetchHandler, ApiHandler>();
+/** The API behind a fetch handler made by {@link createHandler}, with what adapters need to mount it. */
+export interface MountableApi {
+  api: ApiHandler;
+  trustProxy: TrustProxy;
+}
 
-/** The API handler behind a fetch handler made by {@link createHandler}, or `undefined` for any other. */
-export function apiHandlerOf(handler: FetchHandler): ApiHandler | undefined {
+const apiHandlers = new WeakMap<FetchHandler, MountableApi>();
+
+/** The API behind a fetch handler made by {@link createHandler}, or `undefined` for any other. */
+export function apiHandlerOf(handler: FetchHandler): MountableApi | undefined {
   return apiHandlers.get(handler);
 }
 
@@ -88,9 +94,14 @@ export function createHandler(options: HandlerOptions): FetchHandler {
     }
     const path = underBasePath(url.pathname, resolved.basePath);
     if (path === null) return toFetchResponse(new NoRoute(request.method, url.pathname).toResponse());
-    const clientIp = resolved.trustProxy ? forwardedFor(request.headers.get('x-forwarded-for')) : null;
+    const hops = trustedHops(resolved.trustProxy);
+    const clientIp = forwardedFor(request.headers.get('x-forwarded-for'), hops);
+    const proto = forwardedValue(request.headers.get('x-forwarded-proto'), hops);
+    const host = forwardedValue(request.headers.get('x-forwarded-host'), hops);
+    if (proto === 'http' || proto === 'https') url.protocol = proto;
+    if (host) url.host = host;
     return toFetchResponse(await api(fromFetchRequest(request, url, path, resolved.basePath, clientIp)));
   };
-  apiHandlers.set(fetchHandler, api);
+  apiHandlers.set(fetchHandler, { api, trustProxy: resolved.trustProxy });
   return fetchHandler;
 }

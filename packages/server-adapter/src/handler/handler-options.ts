@@ -1,6 +1,7 @@
 import type { Platform } from '@volcanion-tracking/core';
 import { normalizeBasePath } from './api-message';
 import type { AdminVerifier } from './auth';
+import type { TrustProxy } from './client-ip';
 
 /** A pino-compatible logger subset; pass your app's logger to see ours in it. */
 export interface Logger {
@@ -27,10 +28,12 @@ export interface HandlerOptions {
    */
   basePath?: string;
   /**
-   * Take the client's address from `X-Forwarded-For` (fetch runtimes have no socket address). Only
-   * behind a proxy you run: anyone can send the header. Default false.
+   * Trust forwarding headers from this many proxies in front of the app (`true` = one): the client's
+   * address then comes from `X-Forwarded-For`, and the public scheme and host from
+   * `X-Forwarded-Proto`/`-Host`. Only behind proxies you run: anyone can send these headers. Node
+   * adapters use it unless given their own. Default false.
    */
-  trustProxy?: boolean;
+  trustProxy?: TrustProxy;
 }
 
 /** Options with their defaults applied. */

@@ -37,6 +37,16 @@ export function nodeApiRequest(req: IncomingMessage, place: NodeRequestPlace): A
   };
 }
 
+// A JSON document posted as application/x-www-form-urlencoded (rudder-sdk-node does) parses to
+// one field named by the whole document with an empty value; the document is that name.
+function jsonSentAsForm(parsed: unknown): string | null {
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed) || parsed instanceof Uint8Array) return null;
+  const entries = Object.entries(parsed);
+  if (entries.length !== 1 || entries[0]![1] !== '') return null;
+  const key = entries[0]![0].trim();
+  return key.startsWith('{') ? key : null;
+}
+
 // body-parser marks what it parsed with `_body`; otherwise an ended stream means someone read it.
 function bodyConsumedUpstream(req: IncomingMessage): boolean {
   return (req as { _body?: unknown })._body === true || req.readableEnded;
@@ -44,7 +54,9 @@ function bodyConsumedUpstream(req: IncomingMessage): boolean {
 
 function parsedBodyBytes(parsed: unknown, maxBytes: number): Promise<Uint8Array> {
   let bytes: Uint8Array;
-  if (parsed instanceof Uint8Array) bytes = parsed;
+  const formKey = jsonSentAsForm(parsed);
+  if (formKey !== null) bytes = Buffer.from(formKey);
+  else if (parsed instanceof Uint8Array) bytes = parsed;
   else if (typeof parsed === 'string') bytes = Buffer.from(parsed);
   else if (parsed !== undefined && parsed !== null) bytes = Buffer.from(JSON.stringify(parsed));
   else {

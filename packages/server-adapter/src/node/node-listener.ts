@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { apiHandlerOf, type FetchHandler } from '../handler/create-handler';
+import type { TrustProxy } from '../handler/client-ip';
 import { problemResponse } from '../handler/problem';
 import { serveNode, writeApiResponse } from './serve-node';
 import { discardUnreadBody, toWebRequest } from './to-web-request';
@@ -9,8 +10,8 @@ import { writeWebResponse } from './write-web-response';
 export interface NodeListenerOptions {
   /** Serve the API under this path prefix (`/collect`); other paths get 404, or `next()` in middleware. */
   prefix?: string;
-  /** Take the client's address from `X-Forwarded-For`. Only behind a proxy you run. Default false. */
-  trustProxy?: boolean;
+  /** Forwarding headers to trust (see `createHandler`'s `trustProxy`); defaults to the handler's setting. */
+  trustProxy?: TrustProxy;
 }
 
 /**
@@ -30,10 +31,10 @@ export function createNodeListener(
   handler: FetchHandler,
   options: NodeListenerOptions = {},
 ): (req: IncomingMessage, res: ServerResponse, next?: (error?: unknown) => void) => void {
-  const api = apiHandlerOf(handler);
-  if (!api) return (req, res) => serveFetch(handler, req, res);
+  const mountable = apiHandlerOf(handler);
+  if (!mountable) return (req, res) => serveFetch(handler, req, res);
   return (req, res, next) => {
-    serveNode(api, req, res, { basePath: options.prefix, trustProxy: options.trustProxy }).then(
+    serveNode(mountable, req, res, { basePath: options.prefix, trustProxy: options.trustProxy }).then(
       (handled) => {
         if (handled) return;
         if (next) next();

@@ -14,7 +14,7 @@ export function registerPartnerRoutes(router: Router, { platform, admin, maxMana
       await requireAdmin(platform, admin, request);
       const body = await managementBody(request, maxManagementBodyBytes);
       const partner = valueOf(await platform.createPartner(body));
-      return json(201, partnerView(partner), { location: `/api/partners/${partner.id}` });
+      return json(201, partnerView(partner), { location: `${request.basePath}/api/partners/${partner.id}` });
     })
     .on('GET', '/api/partners', async ({ request, url }) => {
       await requireAdmin(platform, admin, request);
@@ -50,7 +50,7 @@ export function registerPartnerRoutes(router: Router, { platform, admin, maxMana
           secretKey: added.secretKey.key,
           secretKeyId: added.secretKey.id,
         },
-        { location: `/api/systems/${added.system.id}` },
+        { location: `${request.basePath}/api/systems/${added.system.id}` },
       );
     })
     .on('GET', '/api/partners/:id/systems', async ({ request, params }) => {

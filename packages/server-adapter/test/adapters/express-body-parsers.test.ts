@@ -57,3 +57,24 @@ it('fails clearly when a middleware consumed the body and kept nothing', async (
   expect((await response.json()).code).toBe('internal_error');
   expect(logged.join('\n')).toContain('read by another middleware');
 });
+
+it('recovers the JSON a form parser took apart, as rudder-sdk-node posts it', async () => {
+  const host = express();
+  const platform = createPlatform({ storage: createMemoryStorage() });
+  const handler = createHandler({ platform, admin: await platform.setUpAdminToken(TOKEN) });
+  host.use(express.urlencoded({ extended: false }), trackingMiddleware(handler));
+  const formApp = await listen((await import('node:http')).createServer(host));
+  try {
+    const admin = { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' };
+    const partner = await (await fetch(`${formApp.url}/api/partners`, { method: 'POST', headers: admin, body: '{"name":"F","email":"f@e.co"}' })).json();
+    const system = await (await fetch(`${formApp.url}/api/partners/${partner.id}/systems`, { method: 'POST', headers: admin, body: '{"name":"w"}' })).json();
+    const response = await fetch(`${formApp.url}/v1/batch`, {
+      method: 'POST',
+      headers: { authorization: basic(system.writeKey), 'content-type': 'application/x-www-form-urlencoded' },
+      body: JSON.stringify({ batch: [{ type: 'track', userId: 'u', event: 'Form', messageId: 'form-1' }] }),
+    });
+    expect(response.status).toBe(200);
+  } finally {
+    await formApp.close();
+  }
+});

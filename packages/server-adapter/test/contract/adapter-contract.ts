@@ -126,6 +126,12 @@ export function runAdapterContract(adapter: AdapterUnderTest): void {
       expect(settings.integrations['Segment.io'].apiHost).toBe(`${new URL(app.url).host}/collect/v1`);
     });
 
+    scenario('gives Location headers with the prefix', async () => {
+      const created = await fetch(collect('/api/partners'), { method: 'POST', headers: admin, body: `{"name":"Loc ${adapter.name}","email":"l@example.com"}` });
+      expect(created.status).toBe(201);
+      expect(created.headers.get('location')).toBe(`/collect/api/partners/${(await created.json()).id}`);
+    });
+
     scenario('records the client address as context.ip', async () => {
       expect((await track(JSON.stringify({ userId: 'u', event: 'Ip', messageId: `${adapter.name}-ip` }))).status).toBe(200);
       const event = (await stored()).find((e) => e.messageId === `${adapter.name}-ip`)!;
