@@ -47,13 +47,14 @@ function recordingStore(options: { delayMs?: number; fail?: (events: readonly Tr
 }
 
 describe('GroupCommitter', () => {
-  it('commits requests that arrive while a writer is busy in one transaction', async () => {
+  it('commits requests of one event-loop turn, and those arriving while a writer is busy, in one transaction each', async () => {
     const { store, calls } = recordingStore({ delayMs: 20 });
     const committer = new GroupCommitter(store, { concurrency: 1 });
-    const first = committer.append([event('first')], 100);
-    const rest = Array.from({ length: 10 }, (_, i) => committer.append([event(`m${i}`), event(`n${i}`)], 100));
-    const results = await Promise.all([first, ...rest]);
-    expect(calls).toEqual([1, 20]);
+    const sameTurn = Array.from({ length: 5 }, (_, i) => committer.append([event(`t${i}`)], 100));
+    await new Promise((r) => setTimeout(r, 5));
+    const whileBusy = Array.from({ length: 10 }, (_, i) => committer.append([event(`m${i}`), event(`n${i}`)], 100));
+    const results = await Promise.all([...sameTurn, ...whileBusy]);
+    expect(calls).toEqual([5, 20]);
     expect(results.every((r) => r.inserted === r.isNew.length && r.isNew.every(Boolean))).toBe(true);
   });
 
@@ -72,14 +73,11 @@ describe('GroupCommitter', () => {
   it('bounds a transaction by rows and by bytes', async () => {
     const { store, calls } = recordingStore({ delayMs: 10 });
     const committer = new GroupCommitter(store, { concurrency: 1, maxRows: 3, maxBytes: 1000 });
-    await Promise.all([
-      committer.append([event('busy')], 1),
-      ...Array.from({ length: 6 }, (_, i) => committer.append([event(`r${i}`)], 1)),
-    ]);
-    expect(calls).toEqual([1, 3, 3]);
+    await Promise.all(Array.from({ length: 7 }, (_, i) => committer.append([event(`r${i}`)], 1)));
+    expect(calls).toEqual([3, 3, 1]);
     calls.length = 0;
-    await Promise.all([committer.append([event('busy2')], 1), ...Array.from({ length: 3 }, (_, i) => committer.append([event(`b${i}`)], 600))]);
-    expect(calls).toEqual([1, 1, 1, 1]);
+    await Promise.all(Array.from({ length: 3 }, (_, i) => committer.append([event(`b${i}`)], 600)));
+    expect(calls).toEqual([1, 1, 1]);
   });
 
   it('waits up to maxWaitMs for company when configured', async () => {

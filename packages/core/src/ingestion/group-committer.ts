@@ -35,6 +35,7 @@ export class GroupCommitter {
   #queuedRows = 0;
   #inFlight = 0;
   #timer: NodeJS.Timeout | undefined;
+  #pumpScheduled = false;
   #closed = false;
   #idle: (() => void)[] = [];
 
@@ -61,7 +62,7 @@ export class GroupCommitter {
     return new Promise<AppendResult>((resolve, reject) => {
       this.#queue.push({ events, bytes, enqueuedAt: Date.now(), resolve, reject });
       this.#queuedRows += events.length;
-      this.#pump();
+      this.#schedulePump();
     });
   }
 
@@ -73,6 +74,20 @@ export class GroupCommitter {
     this.#pump(true);
     if (this.#queue.length === 0 && this.#inFlight === 0) return;
     await new Promise<void>((resolve) => this.#idle.push(resolve));
+  }
+
+  /**
+   * Flushes on the next turn of the event loop, not at once: every request whose events arrive in
+   * this turn (I/O callbacks run before `setImmediate`) joins the same transaction. Without it,
+   * PGlite, whose queries block the loop, would only ever see one request waiting.
+   */
+  #schedulePump(): void {
+    if (this.#pumpScheduled) return;
+    this.#pumpScheduled = true;
+    setImmediate(() => {
+      this.#pumpScheduled = false;
+      this.#pump();
+    });
   }
 
   #pump(force = false): void {
@@ -89,7 +104,7 @@ export class GroupCommitter {
     if (waited >= this.#maxWaitMs) return false;
     this.#timer ??= setTimeout(() => {
       this.#timer = undefined;
-      this.#pump();
+      this.#schedulePump();
     }, this.#maxWaitMs - waited);
     return true;
   }
@@ -114,7 +129,8 @@ export class GroupCommitter {
       await this.#commit(batch);
     } finally {
       this.#inFlight--;
-      this.#pump();
+      if (this.#closed) this.#pump(true);
+      else this.#schedulePump();
     }
   }
 
