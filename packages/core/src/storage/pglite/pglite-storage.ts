@@ -30,7 +30,7 @@ export async function createPgliteStorage(config: PgliteStorageConfig = {}): Pro
   try {
     if (!inMemory) mkdirSync(dataDir, { recursive: true });
     const durable = !inMemory && config.durability !== 'relaxed';
-    const pglite = durable ? await openDurable(dataDir) : await PGlite.create(dataDir);
+    const pglite = durable ? await openDurable(dataDir) : await PGlite.create(dataDir, { startParams: [...PGlite.defaultStartParams, ...embeddedStartParams] });
     // PGlite is one backend; a pool of one queues callers instead of interleaving their transactions.
     const pool = new pg.Pool({ ...createPgConfig(pglite), max: 1 });
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
@@ -45,10 +45,16 @@ export async function createPgliteStorage(config: PgliteStorageConfig = {}): Pro
   }
 }
 
+/**
+ * PostgreSQL's default 128 MB of shared buffers doubles an embedded server's memory; reads of
+ * PGlite's files go through the OS page cache anyway. Measured: 334 MB → 171 MB RSS on opening.
+ */
+const embeddedStartParams = ['-c', 'shared_buffers=16MB'];
+
 /** Opens PGlite with syncs that reach the disk, and proves they do before any write is acknowledged. */
 export async function openDurable(dataDir: string): Promise<PGlite> {
   const fs = new DurableNodeFS(resolve(dataDir));
-  const startParams = [...PGlite.defaultStartParams.filter((p) => p !== '-F'), ...durableStartParams];
+  const startParams = [...PGlite.defaultStartParams.filter((p) => p !== '-F'), ...durableStartParams, ...embeddedStartParams];
   const pglite = await PGlite.create({ fs, startParams });
   try {
     syncDataDirectoryOnce(resolve(dataDir));
