@@ -29,7 +29,7 @@ export type { DefinedStructure } from './event-structures/define-event-structure
 export type { EventStructureRepository } from './event-structures/event-structure-repository';
 export type { SchemaViolation } from './event-structures/compile-schema';
 export { messageTypes, type MessageType, type TrackingEvent, type StoredEvent } from './ingestion/tracking-event';
-export { MAX_MESSAGE_ID_LENGTH, type BatchDefaults } from './ingestion/normalize-message';
+export { MAX_MESSAGE_ID_LENGTH, dateOrNull, type BatchDefaults } from './ingestion/normalize-message';
 export { ingestLimits, type IngestRequest, type IngestOutcome, type RejectedMessage } from './ingestion/ingest-events.command';
 export type { GroupCommitOptions } from './ingestion/group-commit-options';
 export type { GroupCommitStats } from './ingestion/group-committer';

@@ -1,4 +1,4 @@
-import type { StoredEvent, TrackingEvent } from './tracking-event';
+import type { MessageType, StoredEvent, TrackingEvent } from './tracking-event';
 
 /** Filters and position for listing a system's events, newest first. */
 export interface ListEventsOptions {
@@ -7,6 +7,15 @@ export interface ListEventsOptions {
   beforeSeq?: string;
   /** Only valid, or only flagged, events. */
   valid?: boolean;
+  /** Only events with this name (track event or page/screen name). */
+  event?: string;
+  userId?: string;
+  anonymousId?: string;
+  type?: MessageType;
+  /** Only events whose (skew-corrected) timestamp is at or after this instant. */
+  from?: Date;
+  /** Only events whose timestamp is before this instant. */
+  to?: Date;
 }
 
 /** What {@link EventStore.append} stored. */

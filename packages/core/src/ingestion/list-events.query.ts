@@ -2,13 +2,13 @@ import type { HandlerContext } from '../shared/context';
 import { readPageRequest, toPage, type Page } from '../shared/cursor';
 import type { InvalidInputError } from '../shared/errors';
 import { ok, type Result } from '../shared/result';
+import type { ListEventsOptions } from './event-store';
 import type { StoredEvent } from './tracking-event';
 
-/** Options of {@link listEvents}. */
-export interface ListEventsInput {
+/** Options of {@link listEvents}: a page position and the filters of {@link ListEventsOptions}. */
+export interface ListEventsInput extends Omit<ListEventsOptions, 'limit' | 'beforeSeq'> {
   limit?: number;
   cursor?: string;
-  valid?: boolean;
 }
 
 /** A system's events, newest first; the cursor is stable while new events arrive. */
@@ -19,7 +19,8 @@ export async function listEvents(
 ): Promise<Result<Page<StoredEvent>, InvalidInputError>> {
   const page = readPageRequest(input, { defaultLimit: 100, maxLimit: 1000, isValidKey: isSequence });
   if (!page.ok) return page;
-  const rows = await ctx.storage.events.list(systemId, { limit: page.value.limit + 1, beforeSeq: page.value.after, valid: input.valid });
+  const { limit: _limit, cursor: _cursor, ...filters } = input;
+  const rows = await ctx.storage.events.list(systemId, { ...filters, limit: page.value.limit + 1, beforeSeq: page.value.after });
   return ok(toPage(rows, page.value.limit, (e) => e.seq));
 }
 

@@ -288,6 +288,25 @@ export function runStorageContract({ name, create }: StorageContractOptions): vo
         expect(rest).toEqual(tricky);
       });
 
+      it('filters by name, identity, type and time, each alone and together', async () => {
+        const { system } = await newSystem();
+        const at = (iso: string) => new Date(iso);
+        await storage.events.append([
+          event(system.id, 'f1', { event: 'A', userId: 'u1', timestamp: at('2026-01-01T00:00:00Z') }),
+          event(system.id, 'f2', { event: 'B', userId: 'u1', timestamp: at('2026-01-02T00:00:00Z') }),
+          event(system.id, 'f3', { type: 'page', event: 'Home', userId: null, anonymousId: 'a1', timestamp: at('2026-01-03T00:00:00Z') }),
+          event(system.id, 'f4', { event: 'A', userId: 'u2', timestamp: at('2026-01-04T00:00:00Z') }),
+        ]);
+        const ids = async (filters: Omit<Parameters<Storage['events']['list']>[1], 'limit'>) =>
+          (await storage.events.list(system.id, { limit: 100, ...filters })).map((e) => e.messageId);
+        expect(await ids({ event: 'A' })).toEqual(['f4', 'f1']);
+        expect(await ids({ userId: 'u1' })).toEqual(['f2', 'f1']);
+        expect(await ids({ anonymousId: 'a1' })).toEqual(['f3']);
+        expect(await ids({ type: 'page' })).toEqual(['f3']);
+        expect(await ids({ from: at('2026-01-02T00:00:00Z'), to: at('2026-01-04T00:00:00Z') })).toEqual(['f3', 'f2']);
+        expect(await ids({ event: 'A', from: at('2026-01-02T00:00:00Z') })).toEqual(['f4']);
+      });
+
       it('stores a large batch in one call', async () => {
         const { system } = await newSystem();
         const batch = Array.from({ length: 3500 }, (_, i) => event(system.id, `big-${i}`));

@@ -3,7 +3,7 @@ import { requireSystemReader } from '../handler/auth';
 import type { ResolvedOptions } from '../handler/handler-options';
 import { json } from '../handler/json';
 import type { Router } from '../handler/router';
-import { boolParam, intParam, stringParam, valueOf } from './route-helpers';
+import { boolParam, dateParam, intParam, stringParam, typeParam, valueOf } from './route-helpers';
 
 /** Listing a system's events, newest first: admin token or that system's secret key. */
 export function registerEventRoutes(router: Router, { platform, admin }: ResolvedOptions): void {
@@ -15,6 +15,12 @@ export function registerEventRoutes(router: Router, { platform, admin }: Resolve
         limit: intParam(url, 'limit'),
         cursor: stringParam(url, 'cursor'),
         valid: boolParam(url, 'valid'),
+        event: stringParam(url, 'event'),
+        userId: stringParam(url, 'userId'),
+        anonymousId: stringParam(url, 'anonymousId'),
+        type: typeParam(url),
+        from: dateParam(url, 'from'),
+        to: dateParam(url, 'to'),
       }),
     );
     return json(200, { data: page.data.map(eventView), nextCursor: page.nextCursor });

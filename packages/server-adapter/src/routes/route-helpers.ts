@@ -1,4 +1,4 @@
-import { InvalidInputError, type Result, type TrackingError } from '@volcanion-tracking/core';
+import { dateOrNull, InvalidInputError, messageTypes, type MessageType, type Result, type TrackingError } from '@volcanion-tracking/core';
 import { readJsonBody } from '../handler/read-body';
 import type { ApiRequest } from '../handler/api-message';
 
@@ -33,4 +33,21 @@ export function stringParam(url: URL, name: string): string | undefined {
 /** A management route's JSON body: `application/json` only, at most `maxBytes`. */
 export async function managementBody(request: ApiRequest, maxBytes: number): Promise<unknown> {
   return (await readJsonBody(request, { maxBytes, flavour: 'strict' })).value;
+}
+
+/** An optional ISO-8601 instant query parameter. */
+export function dateParam(url: URL, name: string): Date | undefined {
+  const raw = stringParam(url, name);
+  if (raw === undefined) return undefined;
+  const date = dateOrNull(raw);
+  if (!date) throw InvalidInputError.field(name, 'must be an ISO-8601 date-time');
+  return date;
+}
+
+/** An optional message type query parameter. */
+export function typeParam(url: URL): MessageType | undefined {
+  const raw = stringParam(url, 'type');
+  if (raw === undefined) return undefined;
+  if (!messageTypes.includes(raw as MessageType)) throw InvalidInputError.field('type', `must be one of ${messageTypes.join(', ')}`);
+  return raw as MessageType;
 }

@@ -1,4 +1,5 @@
-import type { EventStore } from '../../ingestion/event-store';
+import type { EventStore, ListEventsOptions } from '../../ingestion/event-store';
+import type { StoredEvent } from '../../ingestion/tracking-event';
 import type { Storage } from '../storage';
 import { memoryRepositories } from './memory-repositories';
 import { emptyState, snapshotManagement, type MemoryState } from './memory-state';
@@ -56,16 +57,27 @@ function memoryEventStore(state: MemoryState): EventStore {
       }
       return { inserted, isNew };
     },
-    async list(systemId, { limit, beforeSeq, valid }) {
+    async list(systemId, options) {
       const list = state.events.get(systemId) ?? [];
       const result = [];
-      for (let i = list.length - 1; i >= 0 && result.length < limit; i--) {
+      for (let i = list.length - 1; i >= 0 && result.length < options.limit; i--) {
         const event = list[i]!;
-        if (beforeSeq !== undefined && BigInt(event.seq) >= BigInt(beforeSeq)) continue;
-        if (valid !== undefined && event.valid !== valid) continue;
-        result.push(structuredClone(event));
+        if (options.beforeSeq !== undefined && BigInt(event.seq) >= BigInt(options.beforeSeq)) continue;
+        if (matches(event, options)) result.push(structuredClone(event));
       }
       return result;
     },
   };
+}
+
+function matches(e: StoredEvent, o: ListEventsOptions): boolean {
+  return (
+    (o.valid === undefined || e.valid === o.valid) &&
+    (o.event === undefined || e.event === o.event) &&
+    (o.userId === undefined || e.userId === o.userId) &&
+    (o.anonymousId === undefined || e.anonymousId === o.anonymousId) &&
+    (o.type === undefined || e.type === o.type) &&
+    (o.from === undefined || e.timestamp >= o.from) &&
+    (o.to === undefined || e.timestamp < o.to)
+  );
 }

@@ -40,6 +40,12 @@ export class SqlEventStore implements EventStore {
       .limit(options.limit);
     if (options.beforeSeq !== undefined) query = query.where('seq', '<', options.beforeSeq);
     if (options.valid !== undefined) query = query.where('valid', '=', options.valid);
+    if (options.event !== undefined) query = query.where('event', '=', options.event);
+    if (options.userId !== undefined) query = query.where('user_id', '=', options.userId);
+    if (options.anonymousId !== undefined) query = query.where('anonymous_id', '=', options.anonymousId);
+    if (options.type !== undefined) query = query.where('type', '=', options.type);
+    if (options.from !== undefined) query = query.where('timestamp', '>=', options.from);
+    if (options.to !== undefined) query = query.where('timestamp', '<', options.to);
     return (await query.execute()).map(fromRow);
   }
 }
