@@ -1,4 +1,5 @@
 import { setUpAdminToken, type AdminToken } from './admin/admin-token';
+import { timeseries, topEvents } from './analytics/analytics-queries';
 import { defineEventStructure, type DefinedStructure } from './event-structures/define-event-structure.command';
 import type { EventStructure } from './event-structures/event-structure';
 import { StructureValidators } from './event-structures/structure-validators';
@@ -129,6 +130,13 @@ export function createPlatform(options: PlatformOptions) {
     /** Events waiting for a writer and transactions in flight. */
     ingestionStats: (): GroupCommitStats => committer.stats,
     listEvents: (systemId: string, input: ListEventsInput) => settle<Page<StoredEvent>>(() => listEvents(ctx, systemId, input)),
+
+    /** Events and unique people per hour or day, from the read models. */
+    timeseries: (systemId: string, input: Parameters<typeof timeseries>[2]) => settle(() => timeseries(ctx, systemId, input)),
+    /** The most frequent track events, from the read models. */
+    topEvents: (systemId: string, input: Parameters<typeof topEvents>[2]) => settle(() => topEvents(ctx, systemId, input)),
+    /** How far the read models are behind the event log. */
+    projectionStatus: () => ctx.storage.analytics.status(),
 
     /** Commits everything already accepted, then closes the storage. */
     async close() {

@@ -38,3 +38,14 @@ export type { EventStore, ListEventsOptions, AppendResult } from './ingestion/ev
 export type { AdminToken } from './admin/admin-token';
 export type { SettingsRepository } from './admin/settings-repository';
 export type { Storage, Repositories, DomainEventLog } from './storage/storage';
+export { Projector, type ProjectorOptions } from './analytics/projector';
+export type { Answer, RangeInput } from './analytics/analytics-queries';
+export type {
+  AnalyticsStore,
+  ProjectionStore,
+  ProjectionStatus,
+  Interval,
+  TimeseriesPoint,
+  TimeseriesQuery,
+  TopEventsQuery,
+} from './analytics/analytics-store';

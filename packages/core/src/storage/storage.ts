@@ -1,4 +1,5 @@
 import type { SettingsRepository } from '../admin/settings-repository';
+import type { AnalyticsStore, ProjectionStore } from '../analytics/analytics-store';
 import type { EventStructureRepository } from '../event-structures/event-structure-repository';
 import type { EventStore } from '../ingestion/event-store';
 import type { KeyRepository } from '../keys/key-repository';
@@ -37,6 +38,10 @@ export interface Storage extends Repositories {
   readonly kind: 'memory' | 'pglite' | 'postgres';
   /** The write model's event log. */
   readonly events: EventStore;
+  /** Queries answered from the read models. */
+  readonly analytics: AnalyticsStore;
+  /** Keeps the read models in step with the event log (a no-op where queries read events directly). */
+  readonly projection: ProjectionStore;
   /**
    * Runs `fn` in one transaction: everything it writes through `tx` commits together or not at all.
    * Use only `tx` inside `fn`: on single-connection backends the outer repositories wait for it.

@@ -1,4 +1,5 @@
 import { helpText, readServeConfig } from './config';
+import { project, rebuild } from './project';
 import { serve } from './serve';
 
 declare const __VERSION__: string;
@@ -13,7 +14,7 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${helpText(__VERSION__)}\n`);
     return command === undefined ? 1 : 0;
   }
-  if (command !== 'serve') {
+  if (command !== 'serve' && command !== 'project' && command !== 'rebuild') {
     process.stderr.write(`volcanion-tracking: unknown command ${JSON.stringify(command)}\n\n${helpText(__VERSION__)}\n`);
     return 1;
   }
@@ -22,6 +23,8 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(`volcanion-tracking: ${read.message}\n`);
     return 1;
   }
+  if (command === 'project') return project(read.config);
+  if (command === 'rebuild') return rebuild(read.config);
   return serve(read.config);
 }
 

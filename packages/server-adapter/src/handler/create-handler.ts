@@ -5,6 +5,7 @@ import { registerKeyRoutes } from '../routes/keys';
 import { registerPartnerRoutes } from '../routes/partners';
 import { registerProjectSettingsRoute } from '../routes/project-settings';
 import { registerStructureRoutes } from '../routes/event-structures';
+import { registerStatsRoutes } from '../routes/stats';
 import { registerSystemRoutes } from '../routes/systems';
 import { resolveOptions, type HandlerOptions } from './handler-options';
 import { forwardedFor, forwardedValue, trustedHops, type TrustProxy } from './client-ip';
@@ -55,6 +56,7 @@ export function createHandler(options: HandlerOptions): FetchHandler {
     registerEventRoutes,
     registerIngestRoutes,
     registerProjectSettingsRoute,
+    registerStatsRoutes,
   ]) {
     register(router, resolved);
   }

@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createPlatform, type Platform, type Storage } from '@volcanion-tracking/core';
+import { createPlatform, Projector, type Platform, type Storage } from '@volcanion-tracking/core';
 import { createHandler } from '../handler/create-handler';
 import type { Logger } from '../handler/handler-options';
 import { createNodeListener } from '../node/node-listener';
@@ -19,6 +19,8 @@ export interface ServerOptions extends StorageChoice {
   /** How many active systems one partner may have. Default 10. */
   maxSystemsPerPartner?: number;
   logger?: Logger;
+  /** Run the read-model projector in this process (at most one process projects at a time). Default true. */
+  projector?: boolean;
 }
 
 /** A running server. */
@@ -49,6 +51,8 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       server.listen(options.port ?? 3000, host, () => resolve());
     });
     const { port } = server.address() as AddressInfo;
+    const projector = new Projector(storage, { onError: (error) => options.logger?.warn({ err: error }, 'projection batch failed') });
+    if (options.projector !== false) projector.start();
     let closing: Promise<void> | undefined;
     return {
       url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
@@ -59,7 +63,9 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
         closing ??= new Promise<void>((resolve) => {
           server.close(() => resolve());
           server.closeIdleConnections();
-        }).then(() => platform.close());
+        })
+          .then(() => projector.stop())
+          .then(() => platform.close());
         return closing;
       },
     };

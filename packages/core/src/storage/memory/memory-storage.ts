@@ -1,6 +1,7 @@
 import type { EventStore, ListEventsOptions } from '../../ingestion/event-store';
 import type { StoredEvent } from '../../ingestion/tracking-event';
 import type { Storage } from '../storage';
+import { memoryAnalytics } from './memory-analytics';
 import { memoryRepositories } from './memory-repositories';
 import { emptyState, snapshotManagement, type MemoryState } from './memory-state';
 
@@ -22,6 +23,7 @@ export function createMemoryStorage(): Storage {
     kind: 'memory',
     ...repositories,
     events: memoryEventStore(state),
+    ...memoryAnalytics(state),
     transaction(fn) {
       const run = queue.then(async () => {
         const before = snapshotManagement(state);

@@ -2,7 +2,9 @@ import type { Kysely } from 'kysely';
 import type { Repositories, Storage } from '../storage';
 import type { Database } from './database';
 import { migrateToLatest } from './migrate';
+import { SqlAnalyticsStore } from './sql-analytics';
 import { SqlEventStore } from './sql-event-store';
+import { SqlProjectionStore } from './sql-projection';
 import { SqlEventStructureRepository } from './sql-event-structure-repository';
 import { SqlKeyRepository } from './sql-key-repository';
 import { SqlDomainEventLog, SqlSettingsRepository } from './sql-log-repositories';
@@ -34,6 +36,8 @@ export function createSqlStorage(
     kind,
     ...sqlRepositories(db),
     events: new SqlEventStore(db),
+    analytics: new SqlAnalyticsStore(db),
+    projection: new SqlProjectionStore(db, kind === 'postgres'),
     transaction: (fn) => db.transaction().execute((tx) => fn(sqlRepositories(tx))),
     migrate: () => migrateToLatest(db as Kysely<unknown>),
     close,

@@ -1,0 +1,88 @@
+import type { HandlerContext } from '../shared/context';
+import { InvalidInputError, NotFoundError } from '../shared/errors';
+import { isUuid } from '../shared/ids';
+import { err, ok, type Result } from '../shared/result';
+import type { Interval, ProjectionStatus, TimeseriesPoint } from './analytics-store';
+import { offsetMs } from './compute-analytics';
+
+/** An analytics answer and how current the read models behind it are. */
+export interface Answer<T> {
+  data: T;
+  /** Up to which point the answer is projected: compare `projectedThrough` with now, or check `behindEvents`. */
+  projection: ProjectionStatus;
+}
+
+/** Raw query parameters of the time-range routes. */
+export interface RangeInput {
+  from?: Date;
+  to?: Date;
+}
+
+const DAY = 24 * 3600 * 1000;
+const HOUR = 3600 * 1000;
+const MAX_RANGE = 400 * DAY;
+
+/** Events and unique people per hour or day of a time zone. */
+export async function timeseries(
+  ctx: HandlerContext,
+  systemId: string,
+  input: RangeInput & { interval?: string; tz?: string; event?: string },
+): Promise<Result<Answer<TimeseriesPoint[]> & { from: Date; to: Date }, InvalidInputError | NotFoundError>> {
+  const system = await knownSystem(ctx, systemId);
+  if (!system.ok) return system;
+  const interval = input.interval ?? 'day';
+  if (interval !== 'hour' && interval !== 'day') return err(InvalidInputError.field('interval', 'must be hour or day'));
+  const tz = input.tz ?? 'UTC';
+  const zone = checkZone(tz);
+  if (zone) return err(InvalidInputError.field('tz', zone));
+  const range = readRange(ctx, input);
+  if (!range.ok) return range;
+  const { from, to } = range.value;
+  const data = await ctx.storage.analytics.timeseries({ systemId, from, to, interval: interval as Interval, tz, event: input.event });
+  return ok({ data, from, to, projection: await ctx.storage.analytics.status() });
+}
+
+/** The most frequent track events in a range. */
+export async function topEvents(
+  ctx: HandlerContext,
+  systemId: string,
+  input: RangeInput & { limit?: number },
+): Promise<Result<Answer<{ event: string; count: number }[]> & { from: Date; to: Date }, InvalidInputError | NotFoundError>> {
+  const system = await knownSystem(ctx, systemId);
+  if (!system.ok) return system;
+  const limit = input.limit ?? 10;
+  if (!Number.isInteger(limit) || limit < 1 || limit > 100) return err(InvalidInputError.field('limit', 'must be an integer from 1 to 100'));
+  const range = readRange(ctx, input);
+  if (!range.ok) return range;
+  const data = await ctx.storage.analytics.topEvents({ systemId, ...range.value, limit });
+  return ok({ data, ...range.value, projection: await ctx.storage.analytics.status() });
+}
+
+async function knownSystem(ctx: HandlerContext, systemId: string): Promise<Result<true, NotFoundError>> {
+  const system = isUuid(systemId) ? await ctx.storage.systems.findById(systemId) : null;
+  return system ? ok(true) : err(new NotFoundError('system', systemId));
+}
+
+// The read models are hourly: a range is widened to whole hours (the answer says which it used).
+function readRange(ctx: HandlerContext, input: RangeInput): Result<{ from: Date; to: Date }, InvalidInputError> {
+  const to = input.to ?? ctx.now();
+  const from = input.from ?? new Date(to.getTime() - 7 * DAY);
+  if (from >= to) return err(InvalidInputError.field('from', 'must be before to'));
+  if (to.getTime() - from.getTime() > MAX_RANGE) return err(InvalidInputError.field('from', 'the range may span at most 400 days'));
+  return ok({ from: new Date(Math.floor(from.getTime() / HOUR) * HOUR), to: new Date(Math.ceil(to.getTime() / HOUR) * HOUR) });
+}
+
+/** Why a zone cannot cut hourly buckets into days, or `null` when it can. */
+function checkZone(tz: string): string | null {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: tz });
+  } catch {
+    return 'must be an IANA time zone such as Europe/Berlin';
+  }
+  // Hourly read models cannot split an hour: zones offset by :30 or :45 would misplace events.
+  const now = new Date();
+  for (const at of [now, new Date(now.getTime() + 182 * DAY)]) {
+    if (offsetMs(at, tz) % HOUR !== 0) return 'must be a zone whole hours from UTC (read models are hourly)';
+  }
+  return null;
+}

@@ -1,0 +1,83 @@
+import type { StoredEvent } from '../ingestion/tracking-event';
+import type { Interval, TimeseriesPoint, TimeseriesQuery, TopEventsQuery } from './analytics-store';
+import { actorOf, hourOf, readModelDelta } from './read-model-delta';
+
+/**
+ * The analytics answers computed straight from a system's events, with the read models' rules:
+ * hourly buckets, identity merged by identify and alias. The memory backend answers this way, and
+ * tests check the SQL read models against it.
+ */
+export function computeTimeseries(events: readonly StoredEvent[], q: TimeseriesQuery): TimeseriesPoint[] {
+  const canonical = identityResolver(events);
+  const buckets = new Map<number, { count: number; people: Set<string> }>();
+  for (const e of events) {
+    const hour = new Date(hourOf(e.timestamp));
+    if (e.systemId !== q.systemId || hour < q.from || hour >= q.to) continue;
+    if (q.event !== undefined && (e.event ?? '') !== q.event) continue;
+    const start = bucketStart(hour, q.interval, q.tz).getTime();
+    const bucket = buckets.get(start) ?? { count: 0, people: new Set<string>() };
+    bucket.count++;
+    const actor = actorOf(e);
+    if (actor) bucket.people.add(canonical(actor));
+    buckets.set(start, bucket);
+  }
+  return [...buckets.entries()]
+    .sort(([a], [b]) => a - b)
+    .map(([start, b]) => ({ bucket: new Date(start), count: b.count, uniqueUsers: b.people.size }));
+}
+
+/** The most frequent track events, computed straight from the events. */
+export function computeTopEvents(events: readonly StoredEvent[], q: TopEventsQuery): { event: string; count: number }[] {
+  const counts = new Map<string, number>();
+  for (const e of events) {
+    const hour = new Date(hourOf(e.timestamp));
+    if (e.systemId !== q.systemId || e.type !== 'track' || hour < q.from || hour >= q.to) continue;
+    counts.set(e.event ?? '', (counts.get(e.event ?? '') ?? 0) + 1);
+  }
+  return [...counts.entries()]
+    .map(([event, count]) => ({ event, count }))
+    .sort((a, b) => b.count - a.count || (a.event < b.event ? -1 : 1))
+    .slice(0, q.limit);
+}
+
+/** Follows identify and alias links, in event order, to each actor's person. */
+function identityResolver(events: readonly StoredEvent[]): (actor: string) => string {
+  const parent = new Map<string, string>();
+  const find = (x: string): string => {
+    let root = x;
+    while (parent.has(root)) root = parent.get(root)!;
+    return root;
+  };
+  const ordered = [...events].sort((a, b) => (BigInt(a.seq) < BigInt(b.seq) ? -1 : 1));
+  for (const link of readModelDelta(ordered).links) {
+    const from = find(link.actor);
+    const into = find(link.target);
+    if (from !== into) parent.set(from, into);
+  }
+  return find;
+}
+
+/** The start of the bucket an instant falls in, cut in a time zone (like PostgreSQL's `date_trunc … at time zone`). */
+export function bucketStart(instant: Date, interval: Interval, tz: string): Date {
+  const local = wallClock(instant, tz);
+  const wall = Date.UTC(local.year, local.month - 1, local.day, interval === 'hour' ? local.hour : 0);
+  // The wall-clock start back to an instant: subtract the zone's offset at that moment (twice, for DST).
+  let guess = wall - offsetMs(new Date(wall), tz);
+  guess = wall - offsetMs(new Date(guess), tz);
+  return new Date(guess);
+}
+
+function wallClock(instant: Date, tz: string) {
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat('en-US', { timeZone: tz, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric' })
+      .formatToParts(instant)
+      .map((p) => [p.type, Number(p.value)]),
+  ) as Record<'year' | 'month' | 'day' | 'hour' | 'minute', number>;
+  return parts;
+}
+
+/** The zone's UTC offset at an instant, in ms. */
+export function offsetMs(instant: Date, tz: string): number {
+  const w = wallClock(instant, tz);
+  return Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute) - Math.floor(instant.getTime() / 60_000) * 60_000;
+}

@@ -1,0 +1,111 @@
+import type { Storage } from '../storage/storage';
+
+/** Options of {@link Projector}. */
+export interface ProjectorOptions {
+  /** Most events applied per transaction. Default 5,000. */
+  batchSize?: number;
+  /** Pause when caught up, in ms. Default 200. */
+  idleMs?: number;
+  /** How often a standby process tries to take over the lease, in ms. Default 2,000. */
+  standbyMs?: number;
+  /** Called with errors of a batch; the projector retries after `idleMs`. */
+  onError?: (error: unknown) => void;
+}
+
+/**
+ * The background process that keeps the read models in step with the event log. Across processes
+ * at most one projects at a time (the storage's lease); the others wait on standby and take over
+ * if it goes away. Stopping waits for the batch in progress, so it stops at a checkpoint.
+ */
+export class Projector {
+  readonly #storage: Storage;
+  readonly #batchSize: number;
+  readonly #idleMs: number;
+  readonly #standbyMs: number;
+  readonly #onError: (error: unknown) => void;
+  #running: Promise<void> | null = null;
+  #stopped = false;
+  #wake: (() => void) | null = null;
+  #active = false;
+
+  constructor(storage: Storage, options: ProjectorOptions = {}) {
+    this.#storage = storage;
+    this.#batchSize = options.batchSize ?? 5000;
+    this.#idleMs = options.idleMs ?? 200;
+    this.#standbyMs = options.standbyMs ?? 2000;
+    this.#onError = options.onError ?? (() => {});
+  }
+
+  /** True while this process holds the lease and projects. */
+  get active(): boolean {
+    return this.#active;
+  }
+
+  /** Starts projecting in the background. */
+  start(): void {
+    this.#stopped = false;
+    this.#running ??= this.#run().finally(() => {
+      this.#running = null;
+    });
+  }
+
+  /** Stops after the batch in progress has committed, and releases the lease. */
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    this.#wake?.();
+    await this.#running;
+  }
+
+  /** Applies everything committed so far, in this call; for `rebuild` and tests. @returns events applied. */
+  async catchUp(): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const applied = await this.#storage.projection.projectBatch(this.#batchSize);
+      total += applied;
+      if (applied === 0) return total;
+    }
+  }
+
+  async #run(): Promise<void> {
+    while (!this.#stopped) {
+      const ran = await this.#storage.projection
+        .exclusively(async () => {
+          this.#active = true;
+          try {
+            await this.#projectUntilStopped();
+          } finally {
+            this.#active = false;
+          }
+          return true;
+        })
+        .catch((error: unknown) => {
+          this.#onError(error);
+          return false;
+        });
+      if (ran !== true) await this.#sleep(ran === null ? this.#standbyMs : this.#idleMs);
+    }
+  }
+
+  async #projectUntilStopped(): Promise<void> {
+    while (!this.#stopped) {
+      let applied = 0;
+      try {
+        applied = await this.#storage.projection.projectBatch(this.#batchSize);
+      } catch (error) {
+        this.#onError(error);
+      }
+      if (applied === 0) await this.#sleep(this.#idleMs);
+    }
+  }
+
+  #sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      this.#wake = done;
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+  }
+}

@@ -1,0 +1,24 @@
+import type { AnalyticsStore, ProjectionStore } from '../../analytics/analytics-store';
+import { computeTimeseries, computeTopEvents } from '../../analytics/compute-analytics';
+import type { MemoryState } from './memory-state';
+
+/** Analytics over the memory backend's events, computed on each query: always up to date. */
+export function memoryAnalytics(state: MemoryState): { analytics: AnalyticsStore; projection: ProjectionStore } {
+  const all = () => [...state.events.values()].flat();
+  return {
+    analytics: {
+      timeseries: async (q) => computeTimeseries(state.events.get(q.systemId) ?? [], q),
+      topEvents: async (q) => computeTopEvents(state.events.get(q.systemId) ?? [], q),
+      async status() {
+        const events = all();
+        const newest = events.reduce<Date | null>((max, e) => (!max || e.receivedAt > max ? e.receivedAt : max), null);
+        return { projectedEvents: events.length, behindEvents: 0, projectedThrough: newest };
+      },
+    },
+    projection: {
+      projectBatch: async () => 0,
+      reset: async () => {},
+      exclusively: (fn) => fn(),
+    },
+  };
+}

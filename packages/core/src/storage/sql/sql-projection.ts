@@ -1,0 +1,137 @@
+import { sql, type Kysely } from 'kysely';
+import type { ProjectionStore } from '../../analytics/analytics-store';
+import { readModelDelta } from '../../analytics/read-model-delta';
+import type { MessageType } from '../../ingestion/tracking-event';
+import type { Database } from './database';
+
+// Any fixed 64-bit number distinct from the migration lock's.
+const PROJECTOR_LOCK = 7_307_110_128;
+
+interface PendingRow {
+  tx_id: string;
+  seq: string;
+  system_id: string;
+  type: MessageType;
+  event: string | null;
+  user_id: string | null;
+  anonymous_id: string | null;
+  previous_id: string | null;
+  timestamp: Date;
+  received_at: Date;
+}
+
+/** The projector's storage side on PostgreSQL and PGlite. */
+export class SqlProjectionStore implements ProjectionStore {
+  /**
+   * @param sharedDatabase whether other processes can reach the database. PGlite's directory is
+   *   locked to one process, and its single connection must not be held by a lease.
+   */
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly sharedDatabase: boolean,
+  ) {}
+
+  async projectBatch(limit: number): Promise<number> {
+    return this.db.transaction().execute(async (tx) => {
+      const checkpoint = await lockCheckpoint(tx);
+      // Only transactions older than the oldest one still running are final: anything at or above
+      // that watermark may still commit rows that sort before ones already visible.
+      const { rows } = await sql<PendingRow>`
+        select tx_id::text, seq, system_id, type, event, user_id, anonymous_id, previous_id, timestamp, received_at
+        from write_model.tracking_events
+        where (tx_id, seq) > (${checkpoint.txId}::xid8, ${checkpoint.seq}::bigint)
+          and tx_id < pg_snapshot_xmin(pg_current_snapshot())
+        order by tx_id, seq
+        limit ${limit}`.execute(tx);
+      if (rows.length === 0) return 0;
+      const delta = readModelDelta(
+        rows.map((r) => ({
+          systemId: r.system_id,
+          type: r.type,
+          event: r.event,
+          userId: r.user_id,
+          anonymousId: r.anonymous_id,
+          previousId: r.previous_id,
+          timestamp: r.timestamp,
+        })),
+      );
+      await applyCounts(tx, delta.counts);
+      await applyActivity(tx, delta.activity);
+      for (const link of delta.links) await applyLink(tx, link.systemId, link.actor, link.target);
+      const last = rows[rows.length - 1]!;
+      await sql`update read_model.projection_checkpoints
+        set tx_id = ${last.tx_id}::xid8, seq = ${last.seq}, projected_events = projected_events + ${rows.length},
+            last_event_received_at = ${last.received_at}, updated_at = now()
+        where name = 'main'`.execute(tx);
+      return rows.length;
+    });
+  }
+
+  async reset(): Promise<void> {
+    await this.db.transaction().execute(async (tx) => {
+      await lockCheckpoint(tx);
+      await sql`truncate read_model.event_counts_hourly, read_model.user_activity_hourly, read_model.identity_links`.execute(tx);
+      await sql`update read_model.projection_checkpoints
+        set tx_id = '0'::xid8, seq = 0, projected_events = 0, last_event_received_at = null, updated_at = now()
+        where name = 'main'`.execute(tx);
+    });
+  }
+
+  async exclusively<T>(fn: () => Promise<T>): Promise<T | null> {
+    if (!this.sharedDatabase) return fn();
+    // A session lock on a connection held for the whole run: it is released if the process dies.
+    return this.db.connection().execute(async (conn) => {
+      const { rows } = await sql<{ locked: boolean }>`select pg_try_advisory_lock(${PROJECTOR_LOCK}) as locked`.execute(conn);
+      if (!rows[0]?.locked) return null;
+      try {
+        return await fn();
+      } finally {
+        await sql`select pg_advisory_unlock(${PROJECTOR_LOCK})`.execute(conn);
+      }
+    });
+  }
+}
+
+async function lockCheckpoint(tx: Kysely<Database>): Promise<{ txId: string; seq: string }> {
+  await sql`insert into read_model.projection_checkpoints (name, tx_id, seq, projected_events, updated_at)
+    values ('main', '0'::xid8, 0, 0, now()) on conflict (name) do nothing`.execute(tx);
+  const { rows } = await sql<{ tx_id: string; seq: string }>`
+    select tx_id::text, seq from read_model.projection_checkpoints where name = 'main' for update`.execute(tx);
+  return { txId: rows[0]!.tx_id, seq: String(rows[0]!.seq) };
+}
+
+async function applyCounts(tx: Kysely<Database>, counts: ReturnType<typeof readModelDelta>['counts']): Promise<void> {
+  if (counts.length === 0) return;
+  await sql`insert into read_model.event_counts_hourly (system_id, hour, type, event, count)
+    select s, h, t, e, c from jsonb_to_recordset(${JSON.stringify(counts.map((r) => ({ s: r.systemId, h: r.hour, t: r.type, e: r.event, c: r.count })))}::jsonb)
+      as r(s uuid, h timestamptz, t text, e text, c bigint)
+    on conflict (system_id, hour, type, event) do update set count = read_model.event_counts_hourly.count + excluded.count`.execute(tx);
+}
+
+async function applyActivity(tx: Kysely<Database>, activity: ReturnType<typeof readModelDelta>['activity']): Promise<void> {
+  if (activity.length === 0) return;
+  await sql`insert into read_model.user_activity_hourly (system_id, hour, type, event, actor)
+    select s, h, t, e, a from jsonb_to_recordset(${JSON.stringify(activity.map((r) => ({ s: r.systemId, h: r.hour, t: r.type, e: r.event, a: r.actor })))}::jsonb)
+      as r(s uuid, h timestamptz, t text, e text, a text)
+    on conflict do nothing`.execute(tx);
+}
+
+/**
+ * Merges `actor` into the person `target` belongs to. Links stay flat (every actor points at its
+ * group's canonical id), so a query resolves anyone with one join.
+ */
+async function applyLink(tx: Kysely<Database>, systemId: string, actor: string, target: string): Promise<void> {
+  const canonicalOf = async (id: string) => {
+    const { rows } = await sql<{ canonical: string }>`select canonical from read_model.identity_links
+      where system_id = ${systemId} and actor = ${id}`.execute(tx);
+    return rows[0]?.canonical ?? id;
+  };
+  const into = await canonicalOf(target);
+  const from = await canonicalOf(actor);
+  if (from === into) return;
+  await sql`update read_model.identity_links set canonical = ${into} where system_id = ${systemId} and canonical = ${from}`.execute(tx);
+  const rows = [...new Set([from, actor])].map((id) => sql`(${systemId}, ${id}, ${into})`);
+  await sql`insert into read_model.identity_links (system_id, actor, canonical) values ${sql.join(rows)}
+    on conflict (system_id, actor) do update set canonical = excluded.canonical`.execute(tx);
+}
+

@@ -1,0 +1,120 @@
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Projector, type Storage, type TrackingEvent } from '../../src';
+import { computeTimeseries, computeTopEvents } from '../../src/analytics/compute-analytics';
+import { createPlatform } from '../../src/create-platform';
+import type { TestBackend } from '../support/backends';
+
+/**
+ * The read models must answer exactly what a brute-force pass over the same events computes:
+ * counts, and unique people with anonymous and identified ids merged by identify and alias.
+ */
+export function runAnalyticsContract({ name, create }: { name: string; create: () => Promise<TestBackend> }): void {
+  describe(`analytics contract: ${name}`, () => {
+    let backend: TestBackend;
+    let storage: Storage;
+    let systemId: string;
+    let otherSystemId: string;
+    const start = Date.parse('2026-03-06T00:00:00Z');
+
+    beforeAll(async () => {
+      backend = await create();
+      storage = backend.storage;
+      const platform = createPlatform({ storage });
+      const partner = await platform.createPartner({ name: `Analytics ${Date.now()}`, email: 'a@example.com' });
+      if (!partner.ok) throw partner.error;
+      const a = await platform.addSystem(partner.value.id, { name: 'a' });
+      const b = await platform.addSystem(partner.value.id, { name: 'b' });
+      if (!a.ok || !b.ok) throw new Error('setup failed');
+      systemId = a.value.system.id;
+      otherSystemId = b.value.system.id;
+      // Random traffic over three days (across a DST change in New York), with identity merges.
+      const arbitraryEvent = fc.record({
+        minute: fc.integer({ min: 0, max: 3 * 24 * 60 - 1 }),
+        kind: fc.constantFrom('track', 'track', 'track', 'page', 'identify', 'alias'),
+        event: fc.constantFrom('Signed Up', 'Viewed', 'Bought'),
+        user: fc.integer({ min: 0, max: 7 }),
+        anon: fc.integer({ min: 0, max: 11 }),
+        identified: fc.boolean(),
+      });
+      const drawn = fc.sample(arbitraryEvent, { numRuns: 600, seed: 42 });
+      const events: TrackingEvent[] = drawn.map((d, i) => {
+        const timestamp = new Date(start + d.minute * 60_000 + (i % 60) * 1000);
+        const base = {
+          systemId: i % 10 === 0 ? otherSystemId : systemId,
+          messageId: `m${i}`,
+          groupId: null,
+          previousId: null as string | null,
+          properties: {},
+          traits: {},
+          context: {},
+          integrations: {},
+          timestamp,
+          originalTimestamp: null,
+          sentAt: null,
+          receivedAt: timestamp,
+          valid: true,
+          validationErrors: [],
+        };
+        if (d.kind === 'identify') return { ...base, type: 'identify', event: null, userId: `user${d.user}`, anonymousId: `anon${d.anon}` };
+        if (d.kind === 'alias') return { ...base, type: 'alias', event: null, userId: `user${d.user}`, anonymousId: null, previousId: `anon${d.anon}` };
+        return {
+          ...base,
+          type: d.kind as 'track' | 'page',
+          event: d.kind === 'page' ? 'Home' : d.event,
+          userId: d.identified ? `user${d.user}` : null,
+          anonymousId: d.identified ? null : `anon${d.anon}`,
+        };
+      });
+      // Several appends, as traffic arrives, projected in between and at the end.
+      for (let i = 0; i < events.length; i += 150) {
+        await storage.events.append(events.slice(i, i + 150));
+        if (i === 300) await new Projector(storage, { batchSize: 97 }).catchUp();
+      }
+      await new Projector(storage, { batchSize: 97 }).catchUp();
+    });
+    afterAll(async () => backend?.dispose());
+
+    const allEvents = async (id: string) => storage.events.list(id, { limit: 100_000 });
+    const from = new Date(start);
+    const to = new Date(start + 3 * 24 * 3600 * 1000);
+
+    it.each([
+      ['hour', 'UTC', undefined],
+      ['day', 'UTC', undefined],
+      ['day', 'America/New_York', undefined],
+      ['day', 'Asia/Tokyo', 'Bought'],
+      ['hour', 'Europe/Berlin', 'Home'],
+    ] as const)('answers a %s timeseries in %s (event %s) exactly as brute force', async (interval, tz, event) => {
+      const query = { systemId, from, to, interval, tz, event };
+      const expected = computeTimeseries(await allEvents(systemId), query);
+      expect(expected.length).toBeGreaterThan(0);
+      expect(await storage.analytics.timeseries(query)).toEqual(expected);
+    });
+
+    it('merges identities: fewer unique people than distinct ids, counted once per bucket', async () => {
+      const query = { systemId, from, to, interval: 'day' as const, tz: 'UTC' };
+      const series = await storage.analytics.timeseries(query);
+      const events = await allEvents(systemId);
+      const distinctIds = new Set(events.filter((e) => e.type !== 'alias').map((e) => e.userId ?? e.anonymousId));
+      expect(Math.max(...series.map((p) => p.uniqueUsers))).toBeLessThan(distinctIds.size);
+    });
+
+    it('answers top events exactly as brute force, per system', async () => {
+      const query = { systemId, from, to, limit: 2 };
+      expect(await storage.analytics.topEvents(query)).toEqual(computeTopEvents(await allEvents(systemId), query));
+      const other = { systemId: otherSystemId, from, to, limit: 10 };
+      expect(await storage.analytics.topEvents(other)).toEqual(computeTopEvents(await allEvents(otherSystemId), other));
+    });
+
+    it('reports nothing behind once caught up, and rebuilds to the same answers', async () => {
+      const status = await storage.analytics.status();
+      expect(status.behindEvents).toBe(0);
+      const query = { systemId, from, to, interval: 'day' as const, tz: 'UTC' };
+      const before = await storage.analytics.timeseries(query);
+      await storage.projection.reset();
+      await new Projector(storage).catchUp();
+      expect(await storage.analytics.timeseries(query)).toEqual(before);
+    });
+  });
+}

@@ -1,0 +1,35 @@
+import { Projector } from '@volcanion-tracking/core';
+import { openStorage } from '../server/open-storage';
+import type { ServeConfig } from './config';
+import { jsonLogger } from './json-logger';
+
+/** `volcanion-tracking project`: runs only the projector, until SIGTERM or SIGINT. */
+export async function project(config: ServeConfig): Promise<number> {
+  const logger = jsonLogger();
+  const storage = await openStorage(config);
+  const projector = new Projector(storage, { onError: (error) => logger.warn({ err: error }, 'projection batch failed') });
+  projector.start();
+  process.stdout.write(`volcanion-tracking projector running (storage: ${storage.kind})\n`);
+  await new Promise<void>((resolve) => {
+    process.once('SIGTERM', resolve);
+    process.once('SIGINT', resolve);
+  });
+  await projector.stop();
+  await storage.close();
+  return 0;
+}
+
+/** `volcanion-tracking rebuild`: empties the read models and projects every event again, then exits. */
+export async function rebuild(config: ServeConfig): Promise<number> {
+  const storage = await openStorage(config);
+  try {
+    const started = Date.now();
+    await storage.projection.reset();
+    const applied = await new Projector(storage).catchUp();
+    const seconds = (Date.now() - started) / 1000;
+    process.stdout.write(`rebuilt the read models from ${applied} events in ${seconds.toFixed(1)} s (${Math.round(applied / Math.max(seconds, 0.001))} events/s)\n`);
+    return 0;
+  } finally {
+    await storage.close();
+  }
+}

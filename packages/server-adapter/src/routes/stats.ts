@@ -1,0 +1,48 @@
+import type { ProjectionStatus } from '@volcanion-tracking/core';
+import { requireAdmin, requireSystemReader } from '../handler/auth';
+import type { ResolvedOptions } from '../handler/handler-options';
+import { json } from '../handler/json';
+import type { Router } from '../handler/router';
+import { dateParam, intParam, stringParam, valueOf } from './route-helpers';
+
+/** Analytics from the read models: admin token or the system's secret key. */
+export function registerStatsRoutes(router: Router, { platform, admin }: ResolvedOptions): void {
+  router
+    .on('GET', '/api/systems/:id/stats/timeseries', async ({ request, url, params }) => {
+      await requireSystemReader(platform, admin, request, params.id!);
+      const answer = valueOf(
+        await platform.timeseries(params.id!, {
+          from: dateParam(url, 'from'),
+          to: dateParam(url, 'to'),
+          interval: stringParam(url, 'interval'),
+          tz: stringParam(url, 'tz'),
+          event: stringParam(url, 'event'),
+        }),
+      );
+      return json(200, {
+        data: answer.data.map((p) => ({ bucket: p.bucket.toISOString(), count: p.count, uniqueUsers: p.uniqueUsers })),
+        from: answer.from.toISOString(),
+        to: answer.to.toISOString(),
+        projection: projectionView(answer.projection),
+      });
+    })
+    .on('GET', '/api/systems/:id/stats/top-events', async ({ request, url, params }) => {
+      await requireSystemReader(platform, admin, request, params.id!);
+      const answer = valueOf(await platform.topEvents(params.id!, { from: dateParam(url, 'from'), to: dateParam(url, 'to'), limit: intParam(url, 'limit') }));
+      return json(200, { data: answer.data, from: answer.from.toISOString(), to: answer.to.toISOString(), projection: projectionView(answer.projection) });
+    })
+    .on('GET', '/api/projection', async ({ request }) => {
+      await requireAdmin(platform, admin, request);
+      return json(200, projectionView(await platform.projectionStatus()));
+    });
+}
+
+/** How current an answer is: `behindEvents` committed events are not in it yet. */
+export function projectionView(status: ProjectionStatus) {
+  return {
+    projectedEvents: status.projectedEvents,
+    behindEvents: status.behindEvents,
+    projectedThrough: status.projectedThrough?.toISOString() ?? null,
+    lagSeconds: status.behindEvents === 0 || !status.projectedThrough ? 0 : Math.max(0, (Date.now() - status.projectedThrough.getTime()) / 1000),
+  };
+}
