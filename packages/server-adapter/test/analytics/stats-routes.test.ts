@@ -1,0 +1,109 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { basic, startTestServer, type TestServer } from '../support/test-server';
+
+let server: TestServer;
+let a: Awaited<ReturnType<TestServer['newSystem']>>;
+let b: Awaited<ReturnType<TestServer['newSystem']>>;
+const day = (d: number, h = 12) => new Date(Date.UTC(2026, 2, d, h)).toISOString();
+
+async function projected(systemId: string, expected: number) {
+  // The server's projector runs in the background; wait until it has applied what we sent.
+  for (let i = 0; i < 100; i++) {
+    const status = await (await server.api('/api/projection')).json();
+    if (status.behindEvents === 0 && status.projectedEvents >= expected) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`projection of ${systemId} did not catch up`);
+}
+
+beforeAll(async () => {
+  server = await startTestServer();
+  a = await server.newSystem();
+  b = await server.newSystem();
+  const batch = [
+    { type: 'track', anonymousId: 'anon-1', event: 'Viewed', timestamp: day(1) },
+    { type: 'identify', anonymousId: 'anon-1', userId: 'ada', timestamp: day(1, 13) },
+    { type: 'track', userId: 'ada', event: 'Bought', timestamp: day(1, 14) },
+    { type: 'track', userId: 'bob', event: 'Viewed', timestamp: day(1, 15) },
+    { type: 'track', userId: 'bob', event: 'Viewed', timestamp: day(2) },
+  ];
+  const sent = await fetch(`${server.url}/v1/batch`, {
+    method: 'POST',
+    headers: { authorization: basic(a.writeKey), 'content-type': 'application/json', },
+    body: JSON.stringify({ batch }),
+  });
+  expect(sent.status).toBe(200);
+  await fetch(`${server.url}/v1/track`, {
+    method: 'POST',
+    headers: { authorization: basic(b.writeKey), 'content-type': 'application/json' },
+    body: JSON.stringify({ userId: 'other', event: 'Secret', timestamp: day(1) }),
+  });
+  await projected(a.systemId, 6);
+});
+afterAll(async () => server?.close());
+
+describe('GET /api/systems/:id/stats/timeseries', () => {
+  it('counts events and unique people per day, merging an anonymous visitor with the user they became', async () => {
+    const response = await server.api(`/api/systems/${a.systemId}/stats/timeseries?interval=day&from=${day(1, 0)}&to=${day(3, 0)}`);
+    expect(response.status).toBe(200);
+    const body = await response.json();
+    expect(body.data).toEqual([
+      { bucket: day(1, 0), count: 4, uniqueUsers: 2 },
+      { bucket: day(2, 0), count: 1, uniqueUsers: 1 },
+    ]);
+    expect(body.projection).toMatchObject({ behindEvents: 0, projectedEvents: expect.any(Number) });
+    expect(body.projection.projectedThrough).not.toBeNull();
+  });
+
+  it('filters by event and answers with the secret key of the system', async () => {
+    const response = await server.api(`/api/systems/${a.systemId}/stats/timeseries?interval=hour&event=Viewed&from=${day(1, 0)}&to=${day(3, 0)}`, {
+      headers: { authorization: `Bearer ${a.secretKey}` },
+    });
+    expect((await response.json()).data.map((p: { count: number }) => p.count)).toEqual([1, 1, 1]);
+  });
+
+  it.each([
+    ['interval=week', 'interval'],
+    ['tz=Mars/Olympus', 'tz'],
+    ['tz=Asia/Kolkata', 'tz'],
+    ['from=yesterday', 'from'],
+    [`from=${day(3)}&to=${day(1)}`, 'from'],
+  ])('answers 400 naming the field for %s', async (query, field) => {
+    const response = await server.api(`/api/systems/${a.systemId}/stats/timeseries?${query}`);
+    expect(response.status).toBe(400);
+    expect((await response.json()).errors[0].field).toBe(field);
+  });
+});
+
+describe('GET /api/systems/:id/stats/top-events', () => {
+  it('ranks track events', async () => {
+    const body = await (await server.api(`/api/systems/${a.systemId}/stats/top-events?from=${day(1, 0)}&to=${day(3, 0)}&limit=5`)).json();
+    expect(body.data).toEqual([
+      { event: 'Viewed', count: 3 },
+      { event: 'Bought', count: 1 },
+    ]);
+  });
+});
+
+describe('isolation', () => {
+  it.each(['stats/timeseries', 'stats/top-events', 'events', 'event-structures', ''])(
+    'a key of system B learns nothing of system A through /%s',
+    async (route) => {
+      const response = await server.api(`/api/systems/${a.systemId}${route ? `/${route}` : ''}?from=${day(1, 0)}&to=${day(3, 0)}`, {
+        headers: { authorization: `Bearer ${b.secretKey}` },
+      });
+      expect(response.status).toBe(404);
+      expect(await response.text()).not.toContain('Viewed');
+    },
+  );
+
+  it('a write key cannot read stats', async () => {
+    const response = await server.api(`/api/systems/${a.systemId}/stats/top-events`, { headers: { authorization: `Bearer ${a.writeKey}` } });
+    expect(response.status).toBe(403);
+  });
+
+  it('system B sees only its own events', async () => {
+    const body = await (await server.api(`/api/systems/${b.systemId}/stats/top-events?from=${day(1, 0)}&to=${day(3, 0)}`, { headers: { authorization: `Bearer ${b.secretKey}` } })).json();
+    expect(body.data).toEqual([{ event: 'Secret', count: 1 }]);
+  });
+});
