@@ -1,5 +1,5 @@
 import { setUpAdminToken, type AdminToken } from './admin/admin-token';
-import { timeseries, topEvents } from './analytics/analytics-queries';
+import { breakdown, funnel, timeseries, topEvents, userProfile } from './analytics/analytics-queries';
 import { defineEventStructure, type DefinedStructure } from './event-structures/define-event-structure.command';
 import type { EventStructure } from './event-structures/event-structure';
 import { StructureValidators } from './event-structures/structure-validators';
@@ -135,6 +135,12 @@ export function createPlatform(options: PlatformOptions) {
     timeseries: (systemId: string, input: Parameters<typeof timeseries>[2]) => settle(() => timeseries(ctx, systemId, input)),
     /** The most frequent track events, from the read models. */
     topEvents: (systemId: string, input: Parameters<typeof topEvents>[2]) => settle(() => topEvents(ctx, systemId, input)),
+    /** Counts of one event per value of one property, from the read models. */
+    breakdown: (systemId: string, input: Parameters<typeof breakdown>[2]) => settle(() => breakdown(ctx, systemId, input)),
+    /** People through each step of a funnel, from the read models. */
+    funnel: (systemId: string, input: Parameters<typeof funnel>[2]) => settle(() => funnel(ctx, systemId, input)),
+    /** A person's merged profile and timeline, from the read models. */
+    userProfile: (systemId: string, userId: string, input: { limit?: number }) => settle(() => userProfile(ctx, systemId, userId, input)),
     /** How far the read models are behind the event log. */
     projectionStatus: () => ctx.storage.analytics.status(),
 

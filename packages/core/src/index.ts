@@ -48,4 +48,7 @@ export type {
   TimeseriesPoint,
   TimeseriesQuery,
   TopEventsQuery,
+  BreakdownQuery,
+  FunnelQuery,
+  UserProfile,
 } from './analytics/analytics-store';

@@ -2,7 +2,8 @@ import type { HandlerContext } from '../shared/context';
 import { InvalidInputError, NotFoundError } from '../shared/errors';
 import { isUuid } from '../shared/ids';
 import { err, ok, type Result } from '../shared/result';
-import type { Interval, ProjectionStatus, TimeseriesPoint } from './analytics-store';
+import { isStorableText } from '../shared/storable-json';
+import type { Interval, ProjectionStatus, TimeseriesPoint, UserProfile } from './analytics-store';
 import { offsetMs } from './compute-analytics';
 
 /** An analytics answer and how current the read models behind it are. */
@@ -85,4 +86,65 @@ function checkZone(tz: string): string | null {
     if (offsetMs(at, tz) % HOUR !== 0) return 'must be a zone whole hours from UTC (read models are hourly)';
   }
   return null;
+}
+
+/** Counts of one event per value of one property. */
+export async function breakdown(
+  ctx: HandlerContext,
+  systemId: string,
+  input: RangeInput & { event?: string; property?: string; limit?: number },
+): Promise<Result<Answer<{ value: unknown; count: number }[]> & { from: Date; to: Date }, InvalidInputError | NotFoundError>> {
+  const system = await knownSystem(ctx, systemId);
+  if (!system.ok) return system;
+  if (!input.event) return err(InvalidInputError.field('event', 'is required'));
+  if (!input.property) return err(InvalidInputError.field('property', 'is required'));
+  const limit = input.limit ?? 20;
+  if (!Number.isInteger(limit) || limit < 1 || limit > 1000) return err(InvalidInputError.field('limit', 'must be an integer from 1 to 1000'));
+  const range = readRange(ctx, input);
+  if (!range.ok) return range;
+  const data = await ctx.storage.analytics.breakdown({ systemId, event: input.event, property: input.property, limit, ...range.value });
+  return ok({ data, ...range.value, projection: await ctx.storage.analytics.status() });
+}
+
+/** People reaching each step of a funnel, in order, within a window. */
+export async function funnel(
+  ctx: HandlerContext,
+  systemId: string,
+  input: RangeInput & { steps?: string; within?: string },
+): Promise<Result<Answer<{ step: string; users: number }[]> & { from: Date; to: Date }, InvalidInputError | NotFoundError>> {
+  const system = await knownSystem(ctx, systemId);
+  if (!system.ok) return system;
+  const steps = (input.steps ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  if (steps.length < 2 || steps.length > 10) return err(InvalidInputError.field('steps', 'must name 2 to 10 events, separated by commas'));
+  const withinMs = input.within === undefined ? DAY : parseIsoDuration(input.within);
+  if (withinMs === null || withinMs <= 0 || withinMs > MAX_RANGE) return err(InvalidInputError.field('within', 'must be an ISO-8601 duration such as P1D or PT30M, at most 400 days'));
+  const range = readRange(ctx, input);
+  if (!range.ok) return range;
+  const data = await ctx.storage.analytics.funnel({ systemId, steps, withinMs, ...range.value });
+  return ok({ data, ...range.value, projection: await ctx.storage.analytics.status() });
+}
+
+/** A person's profile and recent timeline, with every id merged by identify and alias. */
+export async function userProfile(
+  ctx: HandlerContext,
+  systemId: string,
+  userId: string,
+  input: { limit?: number },
+): Promise<Result<Answer<UserProfile>, InvalidInputError | NotFoundError>> {
+  const system = await knownSystem(ctx, systemId);
+  if (!system.ok) return system;
+  const limit = input.limit ?? 50;
+  if (!Number.isInteger(limit) || limit < 1 || limit > 500) return err(InvalidInputError.field('limit', 'must be an integer from 1 to 500'));
+  if (!isStorableText(userId)) return err(new NotFoundError('user', userId));
+  const profile = await ctx.storage.analytics.userProfile(systemId, userId, limit);
+  if (!profile) return err(new NotFoundError('user', userId));
+  return ok({ data: profile, projection: await ctx.storage.analytics.status() });
+}
+
+/** Milliseconds of an ISO-8601 duration of days, hours, minutes and seconds (`P1DT12H`), or `null`. */
+export function parseIsoDuration(text: string): number | null {
+  const match = /^P(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?)?$/.exec(text);
+  if (!match || text === 'P' || text.endsWith('T')) return null;
+  const [, w, d, h, m, s] = match;
+  return ((Number(w ?? 0) * 7 + Number(d ?? 0)) * 24 * 3600 + Number(h ?? 0) * 3600 + Number(m ?? 0) * 60 + Number(s ?? 0)) * 1000;
 }

@@ -30,6 +30,39 @@ export interface TopEventsQuery {
   limit: number;
 }
 
+/** Counts of one event per value of one of its properties. */
+export interface BreakdownQuery {
+  systemId: string;
+  event: string;
+  property: string;
+  from: Date;
+  to: Date;
+  limit: number;
+}
+
+/** People who did `steps[0]`, then each next step, each strictly after the previous one and within `withinMs` of the first. */
+export interface FunnelQuery {
+  systemId: string;
+  steps: string[];
+  withinMs: number;
+  from: Date;
+  to: Date;
+}
+
+/** One person as the read models know them, across every id merged by identify and alias. */
+export interface UserProfile {
+  userId: string;
+  /** Every id of this person: `u:<userId>` and `a:<anonymousId>` forms. */
+  identities: string[];
+  firstSeen: Date;
+  lastSeen: Date;
+  /** Traits from identify calls, later ones overriding earlier ones. */
+  traits: Record<string, unknown>;
+  groups: string[];
+  /** The newest events first. */
+  timeline: { type: string; event: string; timestamp: Date; properties: Record<string, unknown> }[];
+}
+
 /** How far the read models are behind the write model. */
 export interface ProjectionStatus {
   /** Events applied to the read models so far. */
@@ -44,6 +77,10 @@ export interface ProjectionStatus {
 export interface AnalyticsStore {
   timeseries(query: TimeseriesQuery): Promise<TimeseriesPoint[]>;
   topEvents(query: TopEventsQuery): Promise<{ event: string; count: number }[]>;
+  breakdown(query: BreakdownQuery): Promise<{ value: unknown; count: number }[]>;
+  funnel(query: FunnelQuery): Promise<{ step: string; users: number }[]>;
+  /** The person a userId belongs to, or `null` when no event of theirs is projected. */
+  userProfile(systemId: string, userId: string, timelineLimit: number): Promise<UserProfile | null>;
   status(): Promise<ProjectionStatus>;
 }
 

@@ -41,7 +41,7 @@ export function computeTopEvents(events: readonly StoredEvent[], q: TopEventsQue
 }
 
 /** Follows identify and alias links, in event order, to each actor's person. */
-function identityResolver(events: readonly StoredEvent[]): (actor: string) => string {
+export function identityResolver(events: readonly StoredEvent[]): (actor: string) => string {
   const parent = new Map<string, string>();
   const find = (x: string): string => {
     let root = x;

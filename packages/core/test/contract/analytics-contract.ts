@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Projector, type Storage, type TrackingEvent } from '../../src';
 import { computeTimeseries, computeTopEvents } from '../../src/analytics/compute-analytics';
+import { computeBreakdown, computeFunnel, computeUserProfile } from '../../src/analytics/compute-person-analytics';
 import { createPlatform } from '../../src/create-platform';
 import type { TestBackend } from '../support/backends';
 
@@ -31,7 +32,9 @@ export function runAnalyticsContract({ name, create }: { name: string; create: (
       // Random traffic over three days (across a DST change in New York), with identity merges.
       const arbitraryEvent = fc.record({
         minute: fc.integer({ min: 0, max: 3 * 24 * 60 - 1 }),
-        kind: fc.constantFrom('track', 'track', 'track', 'page', 'identify', 'alias'),
+        kind: fc.constantFrom('track', 'track', 'track', 'page', 'identify', 'alias', 'group'),
+        plan: fc.constantFrom('free', 'pro', 'team', null, undefined, 3),
+        trait: fc.constantFrom('a', 'b', 'c'),
         event: fc.constantFrom('Signed Up', 'Viewed', 'Bought'),
         user: fc.integer({ min: 0, max: 7 }),
         anon: fc.integer({ min: 0, max: 11 }),
@@ -56,12 +59,17 @@ export function runAnalyticsContract({ name, create }: { name: string; create: (
           valid: true,
           validationErrors: [],
         };
-        if (d.kind === 'identify') return { ...base, type: 'identify', event: null, userId: `user${d.user}`, anonymousId: `anon${d.anon}` };
-        if (d.kind === 'alias') return { ...base, type: 'alias', event: null, userId: `user${d.user}`, anonymousId: null, previousId: `anon${d.anon}` };
+        if (d.kind === 'identify') {
+          // Each anonymous id belongs to one person, as in real traffic; random pairs would merge everyone.
+          return { ...base, type: 'identify', event: null, userId: `user${d.anon % 8}`, anonymousId: `anon${d.anon}`, traits: { tier: d.trait, [`seen_${d.trait}`]: i } };
+        }
+        if (d.kind === 'group') return { ...base, type: 'group', event: null, userId: `user${d.user}`, anonymousId: null, groupId: `org${d.anon % 3}` };
+        if (d.kind === 'alias') return { ...base, type: 'alias', event: null, userId: `user${d.anon % 8}`, anonymousId: null, previousId: `anon${d.anon}` };
         return {
           ...base,
           type: d.kind as 'track' | 'page',
           event: d.kind === 'page' ? 'Home' : d.event,
+          properties: d.plan === undefined ? {} : { plan: d.plan },
           userId: d.identified ? `user${d.user}` : null,
           anonymousId: d.identified ? null : `anon${d.anon}`,
         };
@@ -105,6 +113,34 @@ export function runAnalyticsContract({ name, create }: { name: string; create: (
       expect(await storage.analytics.topEvents(query)).toEqual(computeTopEvents(await allEvents(systemId), query));
       const other = { systemId: otherSystemId, from, to, limit: 10 };
       expect(await storage.analytics.topEvents(other)).toEqual(computeTopEvents(await allEvents(otherSystemId), other));
+    });
+
+    // Ties in count may come in another order; compare as (count, value) sets ordered the same way.
+    const byCountThenValue = (rows: { value: unknown; count: number }[]) =>
+      [...rows].sort((a, b) => b.count - a.count || (JSON.stringify(a.value) < JSON.stringify(b.value) ? -1 : 1));
+
+    it.each(['Bought', 'Viewed', 'Home'])('breaks %s down by a property exactly as brute force', async (event) => {
+      const query = { systemId, event, property: 'plan', from, to, limit: 100 };
+      const expected = computeBreakdown(await allEvents(systemId), query);
+      expect(expected.length).toBeGreaterThan(2);
+      expect(byCountThenValue(await storage.analytics.breakdown(query))).toEqual(expected);
+    });
+
+    it.each([
+      [['Viewed', 'Bought'], 24 * 3600 * 1000],
+      [['Signed Up', 'Viewed', 'Bought'], 6 * 3600 * 1000],
+      [['Home', 'Signed Up', 'Viewed', 'Bought'], 2 * 3600 * 1000],
+    ])('counts the funnel %j within %d ms exactly as brute force', async (steps, withinMs) => {
+      const query = { systemId, steps, withinMs, from, to };
+      const expected = computeFunnel(await allEvents(systemId), query);
+      expect(expected[0]!.users).toBeGreaterThan(expected.at(-1)!.users);
+      expect(await storage.analytics.funnel(query)).toEqual(expected);
+    });
+
+    it.each(['user0', 'user3', 'user7', 'nobody'])('builds the profile of %s exactly as brute force', async (userId) => {
+      const expected = computeUserProfile(await allEvents(systemId), systemId, userId, 20);
+      expect(await storage.analytics.userProfile(systemId, userId, 20)).toEqual(expected);
+      if (userId !== 'nobody') expect(expected!.identities.length).toBeGreaterThan(1);
     });
 
     it('reports nothing behind once caught up, and rebuilds to the same answers', async () => {

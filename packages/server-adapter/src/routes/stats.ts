@@ -31,6 +31,37 @@ export function registerStatsRoutes(router: Router, { platform, admin }: Resolve
       const answer = valueOf(await platform.topEvents(params.id!, { from: dateParam(url, 'from'), to: dateParam(url, 'to'), limit: intParam(url, 'limit') }));
       return json(200, { data: answer.data, from: answer.from.toISOString(), to: answer.to.toISOString(), projection: projectionView(answer.projection) });
     })
+    .on('GET', '/api/systems/:id/stats/breakdown', async ({ request, url, params }) => {
+      await requireSystemReader(platform, admin, request, params.id!);
+      const answer = valueOf(
+        await platform.breakdown(params.id!, {
+          event: stringParam(url, 'event'),
+          property: stringParam(url, 'property'),
+          from: dateParam(url, 'from'),
+          to: dateParam(url, 'to'),
+          limit: intParam(url, 'limit'),
+        }),
+      );
+      return json(200, { data: answer.data, from: answer.from.toISOString(), to: answer.to.toISOString(), projection: projectionView(answer.projection) });
+    })
+    .on('GET', '/api/systems/:id/funnels', async ({ request, url, params }) => {
+      await requireSystemReader(platform, admin, request, params.id!);
+      const answer = valueOf(
+        await platform.funnel(params.id!, { steps: stringParam(url, 'steps'), within: stringParam(url, 'within'), from: dateParam(url, 'from'), to: dateParam(url, 'to') }),
+      );
+      return json(200, { data: answer.data, from: answer.from.toISOString(), to: answer.to.toISOString(), projection: projectionView(answer.projection) });
+    })
+    .on('GET', '/api/systems/:id/users/:userId', async ({ request, url, params }) => {
+      await requireSystemReader(platform, admin, request, params.id!);
+      const { data, projection } = valueOf(await platform.userProfile(params.id!, params.userId!, { limit: intParam(url, 'limit') }));
+      return json(200, {
+        ...data,
+        firstSeen: data.firstSeen.toISOString(),
+        lastSeen: data.lastSeen.toISOString(),
+        timeline: data.timeline.map((e) => ({ ...e, timestamp: e.timestamp.toISOString() })),
+        projection: projectionView(projection),
+      });
+    })
     .on('GET', '/api/projection', async ({ request }) => {
       await requireAdmin(platform, admin, request);
       return json(200, projectionView(await platform.projectionStatus()));

@@ -26,6 +26,10 @@ beforeAll(async () => {
     { type: 'track', userId: 'ada', event: 'Bought', timestamp: day(1, 14) },
     { type: 'track', userId: 'bob', event: 'Viewed', timestamp: day(1, 15) },
     { type: 'track', userId: 'bob', event: 'Viewed', timestamp: day(2) },
+    { type: 'identify', userId: 'ada', traits: { plan: 'pro', email: 'ada@example.com' }, timestamp: day(2, 1) },
+    { type: 'group', userId: 'ada', groupId: 'org-1', timestamp: day(2, 2) },
+    { type: 'track', userId: 'ada', event: 'Bought', properties: { plan: 'pro' }, timestamp: day(2, 3) },
+    { type: 'track', userId: 'bob', event: 'Bought', properties: { plan: 'free' }, timestamp: day(2, 4) },
   ];
   const sent = await fetch(`${server.url}/v1/batch`, {
     method: 'POST',
@@ -38,7 +42,7 @@ beforeAll(async () => {
     headers: { authorization: basic(b.writeKey), 'content-type': 'application/json' },
     body: JSON.stringify({ userId: 'other', event: 'Secret', timestamp: day(1) }),
   });
-  await projected(a.systemId, 6);
+  await projected(a.systemId, 10);
 });
 afterAll(async () => server?.close());
 
@@ -49,7 +53,7 @@ describe('GET /api/systems/:id/stats/timeseries', () => {
     const body = await response.json();
     expect(body.data).toEqual([
       { bucket: day(1, 0), count: 4, uniqueUsers: 2 },
-      { bucket: day(2, 0), count: 1, uniqueUsers: 1 },
+      { bucket: day(2, 0), count: 5, uniqueUsers: 2 },
     ]);
     expect(body.projection).toMatchObject({ behindEvents: 0, projectedEvents: expect.any(Number) });
     expect(body.projection.projectedThrough).not.toBeNull();
@@ -79,17 +83,69 @@ describe('GET /api/systems/:id/stats/top-events', () => {
   it('ranks track events', async () => {
     const body = await (await server.api(`/api/systems/${a.systemId}/stats/top-events?from=${day(1, 0)}&to=${day(3, 0)}&limit=5`)).json();
     expect(body.data).toEqual([
+      { event: 'Bought', count: 3 },
       { event: 'Viewed', count: 3 },
-      { event: 'Bought', count: 1 },
     ]);
   });
 });
 
+describe('GET /api/systems/:id/stats/breakdown', () => {
+  it('counts an event per property value, missing values as null', async () => {
+    const body = await (await server.api(`/api/systems/${a.systemId}/stats/breakdown?event=Bought&property=plan&from=${day(1, 0)}&to=${day(3, 0)}`)).json();
+    expect(body.data).toEqual([
+      { value: null, count: 1 },
+      { value: 'free', count: 1 },
+      { value: 'pro', count: 1 },
+    ]);
+  });
+
+  it('names a missing event or property', async () => {
+    const response = await server.api(`/api/systems/${a.systemId}/stats/breakdown?event=Bought`);
+    expect(response.status).toBe(400);
+    expect((await response.json()).errors[0].field).toBe('property');
+  });
+});
+
+describe('GET /api/systems/:id/funnels', () => {
+  it('follows each person through the steps in order and within the window, across their ids', async () => {
+    const funnel = async (within: string) =>
+      (await (await server.api(`/api/systems/${a.systemId}/funnels?steps=Viewed,Bought&within=${within}&from=${day(1, 0)}&to=${day(3, 0)}`)).json()).data;
+    // ada viewed anonymously, then bought as herself an hour later; bob viewed, bought a day later.
+    expect(await funnel('PT2H')).toEqual([{ step: 'Viewed', users: 2 }, { step: 'Bought', users: 1 }]);
+    expect(await funnel('P2D')).toEqual([{ step: 'Viewed', users: 2 }, { step: 'Bought', users: 2 }]);
+  });
+
+  it.each([['steps=Viewed', 'steps'], ['steps=Viewed,Bought&within=1 day', 'within']])('answers 400 for %s naming %s', async (query, field) => {
+    const response = await server.api(`/api/systems/${a.systemId}/funnels?${query}`);
+    expect(response.status).toBe(400);
+    expect((await response.json()).errors[0].field).toBe(field);
+  });
+});
+
+describe('GET /api/systems/:id/users/:userId', () => {
+  it('merges the anonymous visitor into the user, with traits, groups and the newest events first', async () => {
+    const body = await (await server.api(`/api/systems/${a.systemId}/users/ada?limit=3`)).json();
+    expect(body).toMatchObject({
+      userId: 'ada',
+      identities: ['a:anon-1', 'u:ada'],
+      firstSeen: day(1),
+      lastSeen: day(2, 3),
+      traits: { plan: 'pro', email: 'ada@example.com' },
+      groups: ['org-1'],
+    });
+    expect(body.timeline.map((e: { type: string; event: string }) => `${e.type}:${e.event}`)).toEqual(['track:Bought', 'group:', 'identify:']);
+  });
+
+  it('is 404 for someone never seen', async () => {
+    expect((await server.api(`/api/systems/${a.systemId}/users/nobody`)).status).toBe(404);
+  });
+});
+
 describe('isolation', () => {
-  it.each(['stats/timeseries', 'stats/top-events', 'events', 'event-structures', ''])(
+  it.each(['stats/timeseries', 'stats/top-events', 'stats/breakdown?event=Viewed&property=plan&x=1', 'funnels?steps=Viewed,Bought&x=1', 'users/ada', 'events', 'event-structures', ''])(
     'a key of system B learns nothing of system A through /%s',
     async (route) => {
-      const response = await server.api(`/api/systems/${a.systemId}${route ? `/${route}` : ''}?from=${day(1, 0)}&to=${day(3, 0)}`, {
+      const response = await server.api(`/api/systems/${a.systemId}${route ? `/${route}` : ''}${route.includes('?') ? '&' : '?'}from=${day(1, 0)}&to=${day(3, 0)}`, {
         headers: { authorization: `Bearer ${b.secretKey}` },
       });
       expect(response.status).toBe(404);

@@ -1,5 +1,14 @@
 import { sql, type Kysely } from 'kysely';
-import type { AnalyticsStore, ProjectionStatus, TimeseriesPoint, TimeseriesQuery, TopEventsQuery } from '../../analytics/analytics-store';
+import type {
+  AnalyticsStore,
+  BreakdownQuery,
+  FunnelQuery,
+  ProjectionStatus,
+  TimeseriesPoint,
+  TimeseriesQuery,
+  TopEventsQuery,
+} from '../../analytics/analytics-store';
+import { sqlBreakdown, sqlFunnel, sqlUserProfile } from './sql-person-queries';
 import type { Database } from './database';
 
 /** Analytics answered from the read models on PostgreSQL and PGlite. */
@@ -35,6 +44,18 @@ export class SqlAnalyticsStore implements AnalyticsStore {
       where system_id = ${q.systemId} and type = 'track' and hour >= ${q.from} and hour < ${q.to}
       group by event order by sum(count) desc, event limit ${q.limit}`.execute(this.db);
     return rows.map((r) => ({ event: r.event, count: Number(r.count) }));
+  }
+
+  breakdown(q: BreakdownQuery) {
+    return sqlBreakdown(this.db, q);
+  }
+
+  funnel(q: FunnelQuery) {
+    return sqlFunnel(this.db, q);
+  }
+
+  userProfile(systemId: string, userId: string, limit: number) {
+    return sqlUserProfile(this.db, systemId, userId, limit);
   }
 
   async status(): Promise<ProjectionStatus> {

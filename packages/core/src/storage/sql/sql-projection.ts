@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { ProjectionStore } from '../../analytics/analytics-store';
-import { readModelDelta } from '../../analytics/read-model-delta';
+import { actorOf, readModelDelta } from '../../analytics/read-model-delta';
 import type { MessageType } from '../../ingestion/tracking-event';
 import type { Database } from './database';
 
@@ -16,6 +16,9 @@ interface PendingRow {
   user_id: string | null;
   anonymous_id: string | null;
   previous_id: string | null;
+  group_id: string | null;
+  properties: Record<string, unknown>;
+  traits: Record<string, unknown>;
   timestamp: Date;
   received_at: Date;
 }
@@ -37,7 +40,8 @@ export class SqlProjectionStore implements ProjectionStore {
       // Only transactions older than the oldest one still running are final: anything at or above
       // that watermark may still commit rows that sort before ones already visible.
       const { rows } = await sql<PendingRow>`
-        select tx_id::text, seq, system_id, type, event, user_id, anonymous_id, previous_id, timestamp, received_at
+        select tx_id::text, seq, system_id, type, event, user_id, anonymous_id, previous_id, group_id, properties, traits,
+          timestamp, received_at
         from write_model.tracking_events
         where (tx_id, seq) > (${checkpoint.txId}::xid8, ${checkpoint.seq}::bigint)
           and tx_id < pg_snapshot_xmin(pg_current_snapshot())
@@ -55,6 +59,7 @@ export class SqlProjectionStore implements ProjectionStore {
           timestamp: r.timestamp,
         })),
       );
+      await applyEvents(tx, rows);
       await applyCounts(tx, delta.counts);
       await applyActivity(tx, delta.activity);
       for (const link of delta.links) await applyLink(tx, link.systemId, link.actor, link.target);
@@ -70,7 +75,7 @@ export class SqlProjectionStore implements ProjectionStore {
   async reset(): Promise<void> {
     await this.db.transaction().execute(async (tx) => {
       await lockCheckpoint(tx);
-      await sql`truncate read_model.event_counts_hourly, read_model.user_activity_hourly, read_model.identity_links`.execute(tx);
+      await sql`truncate read_model.event_counts_hourly, read_model.user_activity_hourly, read_model.identity_links, read_model.events`.execute(tx);
       await sql`update read_model.projection_checkpoints
         set tx_id = '0'::xid8, seq = 0, projected_events = 0, last_event_received_at = null, updated_at = now()
         where name = 'main'`.execute(tx);
@@ -98,6 +103,24 @@ async function lockCheckpoint(tx: Kysely<Database>): Promise<{ txId: string; seq
   const { rows } = await sql<{ tx_id: string; seq: string }>`
     select tx_id::text, seq from read_model.projection_checkpoints where name = 'main' for update`.execute(tx);
   return { txId: rows[0]!.tx_id, seq: String(rows[0]!.seq) };
+}
+
+async function applyEvents(tx: Kysely<Database>, rows: PendingRow[]): Promise<void> {
+  const records = rows.map((r) => ({
+    s: r.system_id,
+    q: r.seq,
+    t: r.type,
+    e: r.event ?? '',
+    a: actorOf({ userId: r.user_id, anonymousId: r.anonymous_id }),
+    ts: r.timestamp,
+    p: r.properties,
+    tr: r.traits,
+    g: r.group_id,
+  }));
+  await sql`insert into read_model.events (system_id, seq, type, event, actor, timestamp, properties, traits, group_id)
+    select s, q, t, e, a, ts, p, tr, g from jsonb_to_recordset(${JSON.stringify(records)}::jsonb)
+      as r(s uuid, q bigint, t text, e text, a text, ts timestamptz, p jsonb, tr jsonb, g text)
+    on conflict do nothing`.execute(tx);
 }
 
 async function applyCounts(tx: Kysely<Database>, counts: ReturnType<typeof readModelDelta>['counts']): Promise<void> {
