@@ -12,6 +12,7 @@ export default defineConfig({
       { find: /^@volcanion-tracking\/core\/postgres$/, replacement: core('storage/postgres/index.ts') },
       { find: /^@volcanion-tracking\/core\/pglite$/, replacement: core('storage/pglite/index.ts') },
       { find: /^@volcanion-tracking\/core\/protocol$/, replacement: core('protocol/index.ts') },
+      { find: /^@volcanion-tracking\/core\/redis$/, replacement: core('storage/redis/index.ts') },
     ],
   },
   test: {

@@ -6,6 +6,7 @@ export default defineConfig({
     memory: 'src/storage/memory/index.ts',
     postgres: 'src/storage/postgres/index.ts',
     pglite: 'src/storage/pglite/index.ts',
+    redis: 'src/storage/redis/index.ts',
     protocol: 'src/protocol/index.ts',
   },
   format: ['esm', 'cjs'],

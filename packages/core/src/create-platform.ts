@@ -1,5 +1,6 @@
 import { setUpAdminToken, type AdminToken } from './admin/admin-token';
 import { breakdown, funnel, timeseries, topEvents, userProfile } from './analytics/analytics-queries';
+import { MemoryAnswerCache, type AnswerCache, type InvalidationBus } from './analytics/answer-cache';
 import { defineEventStructure, type DefinedStructure } from './event-structures/define-event-structure.command';
 import type { EventStructure } from './event-structures/event-structure';
 import { StructureValidators } from './event-structures/structure-validators';
@@ -43,6 +44,15 @@ export interface PlatformOptions {
   credentialCacheMs?: number;
   /** How concurrent ingestion requests share transactions. */
   groupCommit?: GroupCommitOptions;
+  /** Where analytics answers are reused: in this process by default; pass a Redis cache to share it. */
+  cache?: AnswerCache;
+  /** How long an analytics answer is reused, at most, in seconds. Default 300. */
+  answerTtlSeconds?: number;
+  /**
+   * Tells other processes at once about revoked keys and changed systems or event structures.
+   * Without one they notice within `credentialCacheMs`.
+   */
+  bus?: InvalidationBus;
 }
 
 /**
@@ -66,6 +76,8 @@ export function createPlatform(options: PlatformOptions) {
     newId: () => uuidv7(),
     policy: { maxSystemsPerPartner: options.maxSystemsPerPartner ?? 10 } satisfies PartnerPolicy,
     publish: (events) => events.forEach((event) => listeners.forEach((listener) => listener(event))),
+    cache: options.cache ?? new MemoryAnswerCache(),
+    answerTtlSeconds: options.answerTtlSeconds ?? 300,
   };
   const validators = new StructureValidators(options.storage);
   const committer = new GroupCommitter(options.storage.events, {
@@ -73,9 +85,20 @@ export function createPlatform(options: PlatformOptions) {
     ...options.groupCommit,
   });
   const credentials = new CredentialCache(options.credentialCacheMs ?? 1000);
-  listeners.add((event) => {
+  const forget = (event: DomainEvent) => {
     if (event.type === 'EventStructureDefined') validators.invalidate(event.systemId);
     credentials.apply(event);
+  };
+  listeners.add((event) => {
+    forget(event);
+    if (options.bus && sharedEvents.has(event.type)) options.bus.publish(JSON.stringify(event));
+  });
+  options.bus?.subscribe((message) => {
+    try {
+      forget(JSON.parse(message) as DomainEvent);
+    } catch {
+      // Not one of ours; nothing to forget.
+    }
   });
 
   return {
@@ -151,6 +174,9 @@ export function createPlatform(options: PlatformOptions) {
     },
   };
 }
+
+// Changes that make other processes' caches stale.
+const sharedEvents = new Set<DomainEvent['type']>(['KeyRevoked', 'SystemUpdated', 'SystemDeactivated', 'PartnerDeactivated', 'EventStructureDefined']);
 
 /** The platform: every command and query, bound to one storage. */
 export type Platform = ReturnType<typeof createPlatform>;

@@ -52,3 +52,4 @@ export type {
   FunnelQuery,
   UserProfile,
 } from './analytics/analytics-store';
+export { MemoryAnswerCache, answerKey, type AnswerCache, type InvalidationBus } from './analytics/answer-cache';

@@ -4,6 +4,7 @@ import { isUuid } from '../shared/ids';
 import { err, ok, type Result } from '../shared/result';
 import { isStorableText } from '../shared/storable-json';
 import type { Interval, ProjectionStatus, TimeseriesPoint, UserProfile } from './analytics-store';
+import { answerKey, decodeAnswer, encodeAnswer } from './answer-cache';
 import { offsetMs } from './compute-analytics';
 
 /** An analytics answer and how current the read models behind it are. */
@@ -39,8 +40,8 @@ export async function timeseries(
   const range = readRange(ctx, input);
   if (!range.ok) return range;
   const { from, to } = range.value;
-  const data = await ctx.storage.analytics.timeseries({ systemId, from, to, interval: interval as Interval, tz, event: input.event });
-  return ok({ data, from, to, projection: await ctx.storage.analytics.status() });
+  const query = { systemId, from, to, interval: interval as Interval, tz, event: input.event };
+  return ok({ ...(await cachedAnswer(ctx, 'timeseries', query, () => ctx.storage.analytics.timeseries(query))), from, to });
 }
 
 /** The most frequent track events in a range. */
@@ -55,8 +56,8 @@ export async function topEvents(
   if (!Number.isInteger(limit) || limit < 1 || limit > 100) return err(InvalidInputError.field('limit', 'must be an integer from 1 to 100'));
   const range = readRange(ctx, input);
   if (!range.ok) return range;
-  const data = await ctx.storage.analytics.topEvents({ systemId, ...range.value, limit });
-  return ok({ data, ...range.value, projection: await ctx.storage.analytics.status() });
+  const query = { systemId, ...range.value, limit };
+  return ok({ ...(await cachedAnswer(ctx, 'top-events', query, () => ctx.storage.analytics.topEvents(query))), ...range.value });
 }
 
 async function knownSystem(ctx: HandlerContext, systemId: string): Promise<Result<true, NotFoundError>> {
@@ -102,8 +103,8 @@ export async function breakdown(
   if (!Number.isInteger(limit) || limit < 1 || limit > 1000) return err(InvalidInputError.field('limit', 'must be an integer from 1 to 1000'));
   const range = readRange(ctx, input);
   if (!range.ok) return range;
-  const data = await ctx.storage.analytics.breakdown({ systemId, event: input.event, property: input.property, limit, ...range.value });
-  return ok({ data, ...range.value, projection: await ctx.storage.analytics.status() });
+  const query = { systemId, event: input.event, property: input.property, limit, ...range.value };
+  return ok({ ...(await cachedAnswer(ctx, 'breakdown', query, () => ctx.storage.analytics.breakdown(query))), ...range.value });
 }
 
 /** People reaching each step of a funnel, in order, within a window. */
@@ -120,8 +121,8 @@ export async function funnel(
   if (withinMs === null || withinMs <= 0 || withinMs > MAX_RANGE) return err(InvalidInputError.field('within', 'must be an ISO-8601 duration such as P1D or PT30M, at most 400 days'));
   const range = readRange(ctx, input);
   if (!range.ok) return range;
-  const data = await ctx.storage.analytics.funnel({ systemId, steps, withinMs, ...range.value });
-  return ok({ data, ...range.value, projection: await ctx.storage.analytics.status() });
+  const query = { systemId, steps, withinMs, ...range.value };
+  return ok({ ...(await cachedAnswer(ctx, 'funnel', query, () => ctx.storage.analytics.funnel(query))), ...range.value });
 }
 
 /** A person's profile and recent timeline, with every id merged by identify and alias. */
@@ -136,9 +137,9 @@ export async function userProfile(
   const limit = input.limit ?? 50;
   if (!Number.isInteger(limit) || limit < 1 || limit > 500) return err(InvalidInputError.field('limit', 'must be an integer from 1 to 500'));
   if (!isStorableText(userId)) return err(new NotFoundError('user', userId));
-  const profile = await ctx.storage.analytics.userProfile(systemId, userId, limit);
-  if (!profile) return err(new NotFoundError('user', userId));
-  return ok({ data: profile, projection: await ctx.storage.analytics.status() });
+  const answer = await cachedAnswer(ctx, 'user', { systemId, userId, limit }, () => ctx.storage.analytics.userProfile(systemId, userId, limit));
+  if (!answer.data) return err(new NotFoundError('user', userId));
+  return ok({ data: answer.data, projection: answer.projection });
 }
 
 /** Milliseconds of an ISO-8601 duration of days, hours, minutes and seconds (`P1DT12H`), or `null`. */
@@ -147,4 +148,23 @@ export function parseIsoDuration(text: string): number | null {
   if (!match || text === 'P' || text.endsWith('T')) return null;
   const [, w, d, h, m, s] = match;
   return ((Number(w ?? 0) * 7 + Number(d ?? 0)) * 24 * 3600 + Number(h ?? 0) * 3600 + Number(m ?? 0) * 60 + Number(s ?? 0)) * 1000;
+}
+
+/**
+ * An answer from the cache when this checkpoint's answer is there, else computed and stored. The
+ * key holds the checkpoint, so once the projection moves on, older answers are never served.
+ */
+async function cachedAnswer<T>(
+  ctx: HandlerContext,
+  query: string,
+  params: { systemId: string } & Record<string, unknown>,
+  compute: () => Promise<T>,
+): Promise<Answer<T>> {
+  const projection = await ctx.storage.analytics.status();
+  const key = answerKey(params.systemId, projection.projectedEvents, query, params);
+  const hit = await ctx.cache.get(key);
+  if (hit !== null) return { data: decodeAnswer<T>(hit), projection };
+  const data = await compute();
+  await ctx.cache.set(key, encodeAnswer(data), ctx.answerTtlSeconds);
+  return { data, projection };
 }

@@ -1,3 +1,4 @@
+import type { AnswerCache } from '../analytics/answer-cache';
 import type { PartnerPolicy } from '../partners/partner-system';
 import type { Repositories, Storage } from '../storage/storage';
 import type { DomainEvent } from './domain-event';
@@ -12,6 +13,10 @@ export interface HandlerContext {
   policy: PartnerPolicy;
   /** Called after a transaction commits with the domain events it raised. */
   publish: (events: readonly DomainEvent[]) => void;
+  /** Where analytics answers are reused. */
+  cache: AnswerCache;
+  /** How long an answer is reused, at most; a new checkpoint makes a new key anyway. */
+  answerTtlSeconds: number;
 }
 
 /**

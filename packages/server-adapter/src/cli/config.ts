@@ -12,6 +12,12 @@ export const serveOptions = {
     help: 'a postgres:// URL selects PostgreSQL; unset selects embedded PGlite',
   },
   dataDir: { flag: '--data-dir', env: 'VOLCANION_DATA_DIR', default: './.volcanion/data', help: 'PGlite data directory' },
+  redisUrl: {
+    flag: '--redis-url',
+    env: 'REDIS_URL',
+    default: undefined,
+    help: 'a redis:// URL: share the analytics cache and key revocations between instances',
+  },
   adminToken: {
     flag: '--admin-token',
     env: 'VOLCANION_ADMIN_TOKEN',
@@ -28,6 +34,10 @@ const configSchema = z.object({
     .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
     .optional(),
   dataDir: z.string().min(1),
+  redisUrl: z
+    .string()
+    .regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL')
+    .optional(),
   adminToken: z.string().min(16, 'must be at least 16 characters').optional(),
 });
 

@@ -1,6 +1,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createPlatform, Projector, type Platform, type Storage } from '@volcanion-tracking/core';
+import { createRedisCache, type RedisLike } from '@volcanion-tracking/core/redis';
+import { Redis } from 'ioredis';
 import { createHandler } from '../handler/create-handler';
 import type { Logger } from '../handler/handler-options';
 import { createNodeListener } from '../node/node-listener';
@@ -21,6 +23,13 @@ export interface ServerOptions extends StorageChoice {
   logger?: Logger;
   /** Run the read-model projector in this process (at most one process projects at a time). Default true. */
   projector?: boolean;
+  /**
+   * A `redis://` URL: analytics answers are cached in Redis and shared by every instance, and key
+   * revocations reach every instance at once. Without it answers are cached in process.
+   */
+  redisUrl?: string;
+  /** How long a looked-up API key is reused, in ms (see `createPlatform`). */
+  credentialCacheMs?: number;
 }
 
 /** A running server. */
@@ -40,7 +49,13 @@ export interface RunningServer {
  */
 export async function startServer(options: ServerOptions = {}): Promise<RunningServer> {
   const storage = options.storage ?? (await openStorage(options));
-  const platform = createPlatform({ storage, maxSystemsPerPartner: options.maxSystemsPerPartner });
+  const redis = options.redisUrl ? connectRedis(options.redisUrl, options.logger) : null;
+  const platform = createPlatform({
+    storage,
+    maxSystemsPerPartner: options.maxSystemsPerPartner,
+    credentialCacheMs: options.credentialCacheMs,
+    ...(redis ? { cache: redis.cache, bus: redis.bus } : {}),
+  });
   try {
     const admin = await platform.setUpAdminToken(options.adminToken);
     const handler = createHandler({ platform, admin, logger: options.logger });
@@ -65,12 +80,33 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
           server.closeIdleConnections();
         })
           .then(() => projector.stop())
-          .then(() => platform.close());
+          .then(() => platform.close())
+          .then(() => redis?.close());
         return closing;
       },
     };
   } catch (error) {
     await platform.close().catch(() => {});
+    await redis?.close();
     throw error;
   }
+}
+
+/**
+ * A Redis client that fails fast instead of queueing commands while Redis is away, so requests go
+ * on without the cache rather than waiting for it.
+ */
+function connectRedis(url: string, logger?: Logger) {
+  const client = new Redis(url, { enableOfflineQueue: false, maxRetriesPerRequest: 1, commandTimeout: 250, lazyConnect: false });
+  let warned = 0;
+  return createRedisCache({
+    client: client as unknown as RedisLike,
+    onError(error) {
+      // Reported at most every 10 s: a Redis outage must not flood the log.
+      if (Date.now() - warned > 10_000) {
+        warned = Date.now();
+        logger?.warn({ err: error }, 'redis unavailable; continuing without the shared cache');
+      }
+    },
+  });
 }
