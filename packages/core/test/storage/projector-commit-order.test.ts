@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Projector, type Storage } from '../../src';
 import { createPostgresStorage } from '../../src/storage/postgres';
 import { backendEnabled } from '../support/backends';
-import { createFreshDatabase } from '../support/fresh-postgres';
+import { createFreshDatabase, POSTGRES_ADMIN_URL } from '../support/fresh-postgres';
 
 const SYSTEM = '018f0000-0000-7000-8000-0000000000aa';
 
@@ -81,17 +81,31 @@ describe.runIf(backendEnabled('postgres'))('projector under interleaved transact
     expect((await storage.analytics.status()).behindEvents).toBe(0);
   });
 
+  it('is not held back by a transaction left open in another database of the cluster', async () => {
+    const elsewhere = new pg.Client({ connectionString: POSTGRES_ADMIN_URL });
+    await elsewhere.connect();
+    clients.push(elsewhere);
+    await elsewhere.query('begin');
+    await elsewhere.query('select pg_current_xact_id()');
+    const writer = await session();
+    await insert(writer, 'while-elsewhere-open');
+    const before = await projectedCount();
+    await new Projector(storage).catchUp();
+    expect(await projectedCount()).toBe(before + 1);
+    await elsewhere.query('rollback');
+  });
+
   it('rolls back a batch with its checkpoint, so a failed batch is applied again, never twice', async () => {
     const writer = await session();
     await insert(writer, 'after-failure');
     // Break the read model so the next batch fails inside its transaction.
     await writer.query('alter table read_model.event_counts_hourly add constraint never check (count < 0) not valid');
     await expect(storage.projection.projectBatch(100)).rejects.toThrow();
-    expect(await projectedCount()).toBe(4);
+    expect(await projectedCount()).toBe(5);
     await writer.query('alter table read_model.event_counts_hourly drop constraint never');
     expect(await storage.projection.projectBatch(100)).toBe(1);
-    expect(await projectedCount()).toBe(5);
+    expect(await projectedCount()).toBe(6);
     const { rows } = await writer.query(`select sum(count)::int as total from read_model.event_counts_hourly where system_id = $1`, [SYSTEM]);
-    expect(rows[0].total).toBe(5);
+    expect(rows[0].total).toBe(6);
   });
 });

@@ -34,17 +34,20 @@ export class SqlProjectionStore implements ProjectionStore {
     private readonly sharedDatabase: boolean,
   ) {}
 
+  #seesAllSessions: Promise<boolean> | undefined;
+
   async projectBatch(limit: number): Promise<number> {
     return this.db.transaction().execute(async (tx) => {
       const checkpoint = await lockCheckpoint(tx);
       // Only transactions older than the oldest one still running are final: anything at or above
       // that watermark may still commit rows that sort before ones already visible.
+      const watermark = await this.#watermark(tx);
       const { rows } = await sql<PendingRow>`
         select tx_id::text, seq, system_id, type, event, user_id, anonymous_id, previous_id, group_id, properties, traits,
           timestamp, received_at
         from write_model.tracking_events
         where (tx_id, seq) > (${checkpoint.txId}::xid8, ${checkpoint.seq}::bigint)
-          and tx_id < pg_snapshot_xmin(pg_current_snapshot())
+          and tx_id < ${watermark}::xid8
         order by tx_id, seq
         limit ${limit}`.execute(tx);
       if (rows.length === 0) return 0;
@@ -70,6 +73,38 @@ export class SqlProjectionStore implements ProjectionStore {
         where name = 'main'`.execute(tx);
       return rows.length;
     });
+  }
+
+  /**
+   * The oldest transaction that may still be running. A snapshot's xmin covers the whole cluster, so
+   * a long transaction in another database would stall projection; when this role can see every
+   * session, only this database's transactions count. Our own transaction is among them (it holds
+   * the checkpoint lock), so the watermark never passes it.
+   */
+  async #watermark(tx: Kysely<Database>): Promise<string> {
+    if (this.sharedDatabase && (await this.#canSeeAllSessions(tx))) {
+      const { rows } = await sql<{ watermark: string }>`
+        with current_tx as (select pg_current_xact_id()::text::numeric as x)
+        select min(case
+            when b.xid <= c.x % 4294967296 then c.x - c.x % 4294967296 + b.xid
+            else c.x - c.x % 4294967296 - 4294967296 + b.xid
+          end)::text as watermark
+        from (select backend_xid::text::numeric as xid from pg_stat_activity
+              where datname = current_database() and backend_xid is not null) b, current_tx c`.execute(tx);
+      if (rows[0]?.watermark) return rows[0].watermark;
+    }
+    const { rows } = await sql<{ watermark: string }>`select pg_snapshot_xmin(pg_current_snapshot())::text as watermark`.execute(tx);
+    return rows[0]!.watermark;
+  }
+
+  // Other roles' sessions show no transaction ids to an unprivileged role.
+  #canSeeAllSessions(tx: Kysely<Database>): Promise<boolean> {
+    this.#seesAllSessions ??= sql<{ all: boolean }>`
+      select rolsuper or pg_has_role(current_user, 'pg_read_all_stats', 'member') as all
+      from pg_roles where rolname = current_user`
+      .execute(tx)
+      .then(({ rows }) => rows[0]?.all === true);
+    return this.#seesAllSessions;
   }
 
   async reset(): Promise<void> {
