@@ -23,8 +23,13 @@ export function createPostgresStorage(config: PostgresStorageConfig): Storage {
     config.pool ??
     new pg.Pool({ connectionString: config.connectionString, max: config.maxConnections ?? 10, connectionTimeoutMillis: 5000 });
   const ownsPool = !config.pool;
-  // An idle client's error (the server restarting, say) must not crash the process; the next query reconnects.
-  if (ownsPool) pool.on('error', () => {});
+  // A client's connection error (the server restarting, a session terminated) must not crash the
+  // process: an idle client's error reaches the pool, and a checked-out client's — the projector
+  // holds one for its lease — reaches this listener; its next query then fails and is retried.
+  if (ownsPool) {
+    pool.on('error', () => {});
+    pool.on('connect', (client) => client.on('error', () => {}));
+  }
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return createSqlStorage(db, 'postgres', async () => {
     if (ownsPool) await db.destroy();
