@@ -1,4 +1,4 @@
-import type { ProjectionStatus } from '@volcanion-tracking/core';
+import type { Answer, ProjectionStatus } from '@volcanion-tracking/core';
 import { requireAdmin, requireSystemReader } from '../handler/auth';
 import type { ResolvedOptions } from '../handler/handler-options';
 import { json } from '../handler/json';
@@ -19,17 +19,12 @@ export function registerStatsRoutes(router: Router, { platform, admin }: Resolve
           event: stringParam(url, 'event'),
         }),
       );
-      return json(200, {
-        data: answer.data.map((p) => ({ bucket: p.bucket.toISOString(), count: p.count, uniqueUsers: p.uniqueUsers })),
-        from: answer.from.toISOString(),
-        to: answer.to.toISOString(),
-        projection: projectionView(answer.projection),
-      });
+      return json(200, rangeAnswerView({ ...answer, data: answer.data.map((p) => ({ ...p, bucket: p.bucket.toISOString() })) }));
     })
     .on('GET', '/api/systems/:id/stats/top-events', async ({ request, url, params }) => {
       await requireSystemReader(platform, admin, request, params.id!);
       const answer = valueOf(await platform.topEvents(params.id!, { from: dateParam(url, 'from'), to: dateParam(url, 'to'), limit: intParam(url, 'limit') }));
-      return json(200, { data: answer.data, from: answer.from.toISOString(), to: answer.to.toISOString(), projection: projectionView(answer.projection) });
+      return json(200, rangeAnswerView(answer));
     })
     .on('GET', '/api/systems/:id/stats/breakdown', async ({ request, url, params }) => {
       await requireSystemReader(platform, admin, request, params.id!);
@@ -42,14 +37,14 @@ export function registerStatsRoutes(router: Router, { platform, admin }: Resolve
           limit: intParam(url, 'limit'),
         }),
       );
-      return json(200, { data: answer.data, from: answer.from.toISOString(), to: answer.to.toISOString(), projection: projectionView(answer.projection) });
+      return json(200, rangeAnswerView(answer));
     })
     .on('GET', '/api/systems/:id/funnels', async ({ request, url, params }) => {
       await requireSystemReader(platform, admin, request, params.id!);
       const answer = valueOf(
         await platform.funnel(params.id!, { steps: stringParam(url, 'steps'), within: stringParam(url, 'within'), from: dateParam(url, 'from'), to: dateParam(url, 'to') }),
       );
-      return json(200, { data: answer.data, from: answer.from.toISOString(), to: answer.to.toISOString(), projection: projectionView(answer.projection) });
+      return json(200, rangeAnswerView(answer));
     })
     .on('GET', '/api/systems/:id/users/:userId', async ({ request, url, params }) => {
       await requireSystemReader(platform, admin, request, params.id!);
@@ -66,6 +61,11 @@ export function registerStatsRoutes(router: Router, { platform, admin }: Resolve
       await requireAdmin(platform, admin, request);
       return json(200, projectionView(await platform.projectionStatus()));
     });
+}
+
+/** An answer over a time range as the API shows it: the data, the range used, and how current it is. */
+function rangeAnswerView<T>(answer: Answer<T> & { from: Date; to: Date }) {
+  return { data: answer.data, from: answer.from.toISOString(), to: answer.to.toISOString(), projection: projectionView(answer.projection) };
 }
 
 /** How current an answer is: `behindEvents` committed events are not in it yet. */

@@ -21,7 +21,7 @@ export interface AdapterUnderTest {
    * Starts a host app on 127.0.0.1:0 with the tracking API under `/collect`, `GET /hello` answering
    * `host`, and `POST /echo` echoing its JSON body through the framework's own body parser.
    */
-  mount(makeHandler: (options?: { basePath?: string }) => FetchHandler): Promise<MountedApp>;
+  mount(makeHandler: (options?: { basePath?: string; trustProxy?: boolean }) => FetchHandler): Promise<MountedApp>;
   /** Scenarios this adapter cannot run, each with the reason. */
   skip?: Record<string, string>;
 }
@@ -44,7 +44,7 @@ export function runAdapterContract(adapter: AdapterUnderTest): void {
       await storage.migrate();
       platform = createPlatform({ storage });
       const verifier = await platform.setUpAdminToken(ADMIN);
-      app = await adapter.mount((options) => createHandler({ platform, admin: verifier, basePath: options?.basePath }));
+      app = await adapter.mount((options) => createHandler({ platform, admin: verifier, ...options }));
       const partner = await (await fetch(collect('/api/partners'), { method: 'POST', headers: admin, body: '{"name":"Host","email":"h@example.com"}' })).json();
       const system = await (await fetch(collect(`/api/partners/${partner.id}/systems`), { method: 'POST', headers: admin, body: '{"name":"web"}' })).json();
       writeKey = system.writeKey;
