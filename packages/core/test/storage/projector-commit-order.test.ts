@@ -95,17 +95,39 @@ describe.runIf(backendEnabled('postgres'))('projector under interleaved transact
     await elsewhere.query('rollback');
   });
 
+  it('orders transaction ids as numbers, also where their digit count changes', async () => {
+    const writer = await session();
+    const before = await projectedCount();
+    // As text, '100000' sorts before '99999'; both ids are old enough to be final.
+    for (const [txId, id] of [['100000', 'tx-100000'], ['99999', 'tx-99999']] as const) {
+      await writer.query(
+        `insert into write_model.tracking_events (tx_id, system_id, message_id, type, event, user_id, properties, traits, context,
+          integrations, timestamp, received_at, valid, validation_errors)
+         values ($1::xid8, $2, $3, 'track', 'Digits', 'u', '{}', '{}', '{}', '{}', now(), now(), true, '[]')`,
+        [txId, SYSTEM, id],
+      );
+    }
+    // From the start, one event per batch: a wrong order would move the checkpoint past 99999
+    // (after '100000' and this cluster's six-digit ids, as text) and never come back to it.
+    await storage.projection.reset();
+    while ((await storage.projection.projectBatch(1)) > 0);
+    expect(await projectedCount()).toBe(before + 2);
+    expect((await storage.analytics.status()).behindEvents).toBe(0);
+    const { rows } = await writer.query(`select count(*)::int as n from read_model.events where event = 'Digits'`);
+    expect(rows[0].n).toBe(2);
+  });
+
   it('rolls back a batch with its checkpoint, so a failed batch is applied again, never twice', async () => {
     const writer = await session();
     await insert(writer, 'after-failure');
     // Break the read model so the next batch fails inside its transaction.
     await writer.query('alter table read_model.event_counts_hourly add constraint never check (count < 0) not valid');
     await expect(storage.projection.projectBatch(100)).rejects.toThrow();
-    expect(await projectedCount()).toBe(5);
+    expect(await projectedCount()).toBe(7);
     await writer.query('alter table read_model.event_counts_hourly drop constraint never');
     expect(await storage.projection.projectBatch(100)).toBe(1);
-    expect(await projectedCount()).toBe(6);
+    expect(await projectedCount()).toBe(8);
     const { rows } = await writer.query(`select sum(count)::int as total from read_model.event_counts_hourly where system_id = $1`, [SYSTEM]);
-    expect(rows[0].total).toBe(6);
+    expect(rows[0].total).toBe(8);
   });
 });

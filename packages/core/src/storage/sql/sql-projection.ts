@@ -42,13 +42,15 @@ export class SqlProjectionStore implements ProjectionStore {
       // Only transactions older than the oldest one still running are final: anything at or above
       // that watermark may still commit rows that sort before ones already visible.
       const watermark = await this.#watermark(tx);
+      // Ordered by the xid8 column itself: a `tx_id::text` output column of the same name would make
+      // ORDER BY sort text ('100000' before '99999'), skipping or repeating events, and miss the index.
       const { rows } = await sql<PendingRow>`
-        select tx_id::text, seq, system_id, type, event, user_id, anonymous_id, previous_id, group_id, properties, traits,
-          timestamp, received_at
-        from write_model.tracking_events
-        where (tx_id, seq) > (${checkpoint.txId}::xid8, ${checkpoint.seq}::bigint)
-          and tx_id < ${watermark}::xid8
-        order by tx_id, seq
+        select e.tx_id::text as tx_id, e.seq, e.system_id, e.type, e.event, e.user_id, e.anonymous_id, e.previous_id,
+          e.group_id, e.properties, e.traits, e.timestamp, e.received_at
+        from write_model.tracking_events e
+        where (e.tx_id, e.seq) > (${checkpoint.txId}::xid8, ${checkpoint.seq}::bigint)
+          and e.tx_id < ${watermark}::xid8
+        order by e.tx_id, e.seq
         limit ${limit}`.execute(tx);
       if (rows.length === 0) return 0;
       const delta = readModelDelta(
