@@ -1,0 +1,2 @@
+/** The package version, replaced at build time by tsup's `define`. */
+declare const __SDK_VERSION__: string;
