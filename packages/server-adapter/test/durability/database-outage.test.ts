@@ -56,6 +56,11 @@ it('answers 503 with Retry-After, never a 500, when the database goes away under
     expect(acknowledged.filter((id) => !stored.has(id))).toEqual([]);
   } finally {
     await server.stop();
+    // If the test failed while the database was renamed away, drop it under that name too.
+    const admin = new pg.Client({ connectionString: POSTGRES_ADMIN_URL });
+    await admin.connect();
+    await admin.query(`drop database if exists ${new URL(database.url).pathname.slice(1)}_away with (force)`);
+    await admin.end();
     await database.drop();
   }
 });
