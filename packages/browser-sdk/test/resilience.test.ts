@@ -162,13 +162,26 @@ describe('the back/forward cache', () => {
     context = await browser.newContext();
     const page = await context.newPage();
     await page.goto(
-      stack.page(sdkPage({ writeKey, options: { host: stack.api, flushAt: 1 }, body: `addEventListener('pageshow', function (e) { window.restored = e.persisted; }); volcanion.track('Before');` })),
+      stack.page(
+        sdkPage({
+          writeKey,
+          options: { host: stack.api, flushAt: 1 },
+          // Tracked once per tab: a plain reload (when the browser declines its cache) must not add another.
+          body: `addEventListener('pageshow', function (e) { window.restored = e.persisted; }); if (!sessionStorage.getItem('before')) { sessionStorage.setItem('before', '1'); volcanion.track('Before'); }`,
+        }),
+      ),
     );
     await storedCount(systemId, 1);
-    await page.goto(stack.page('<!doctype html><title>Elsewhere</title>'));
-    await page.goBack({ waitUntil: 'commit' });
-    await page.waitForFunction(() => 'restored' in window);
-    expect(await page.evaluate(() => (window as unknown as { restored: boolean }).restored)).toBe(true);
+    // Chromium may decline the back/forward cache for a navigation (memory pressure, timing); that is
+    // the browser's choice, so navigate again until a page really is restored from it.
+    let restored = false;
+    for (let attempt = 0; attempt < 5 && !restored; attempt++) {
+      await page.goto(stack.page('<!doctype html><title>Elsewhere</title>'));
+      await page.goBack({ waitUntil: 'commit' });
+      await page.waitForFunction(() => 'restored' in window);
+      restored = await page.evaluate(() => (window as unknown as { restored: boolean }).restored);
+    }
+    expect(restored).toBe(true);
 
     await page.route(`${stack.api}/**`, (route) => route.abort('connectionrefused'));
     const failed = page.waitForEvent('requestfailed');
