@@ -28,6 +28,9 @@ import { uuidv7 } from './shared/ids';
 import { isStorableText } from './shared/storable-json';
 import { err, ok, type Result } from './shared/result';
 import type { Storage } from './storage/storage';
+import { Telemetry, type TelemetryListener } from './observability/telemetry';
+import { tracedOperations } from './observability/traced-operations';
+import { tracedStorage } from './observability/traced-storage';
 
 /** Options of {@link createPlatform}. */
 export interface PlatformOptions {
@@ -70,20 +73,24 @@ export interface PlatformOptions {
  */
 export function createPlatform(options: PlatformOptions) {
   const listeners = new Set<(event: DomainEvent) => void>();
+  const telemetry = new Telemetry();
   const ctx: HandlerContext = {
-    storage: options.storage,
+    storage: tracedStorage(options.storage),
     now: options.now ?? (() => new Date()),
     newId: () => uuidv7(),
     policy: { maxSystemsPerPartner: options.maxSystemsPerPartner ?? 10 } satisfies PartnerPolicy,
     publish: (events) => events.forEach((event) => listeners.forEach((listener) => listener(event))),
     cache: options.cache ?? new MemoryAnswerCache(),
     answerTtlSeconds: options.answerTtlSeconds ?? 300,
+    telemetry,
   };
   const validators = new StructureValidators(options.storage);
   const committer = new GroupCommitter(options.storage.events, {
     concurrency: options.storage.kind === 'postgres' ? 4 : 1,
     ...options.groupCommit,
+    onCommit: (report) => telemetry.emit({ type: 'commit', ...report }),
   });
+  let closing = false;
   const credentials = new CredentialCache(options.credentialCacheMs ?? 1000);
   const forget = (event: DomainEvent) => {
     if (event.type === 'EventStructureDefined') validators.invalidate(event.systemId);
@@ -111,64 +118,78 @@ export function createPlatform(options: PlatformOptions) {
     /** Sets up the admin token (see {@link setUpAdminToken}). */
     setUpAdminToken: (configured?: string): Promise<AdminToken> => setUpAdminToken(ctx.storage.settings, configured),
 
-    createPartner: (input: unknown) => settle<Partner>(() => createPartner(ctx, input)),
-    updatePartner: (id: string, input: unknown) => settle<Partner>(() => updatePartner(ctx, id, input)),
-    deactivatePartner: (id: string) => settle<Partner>(() => deactivatePartner(ctx, id)),
-    getPartner: (id: string) => settle<Partner>(() => getPartner(ctx, id)),
-    listPartners: (input: { limit?: number; cursor?: string }) => settle<Page<Partner>>(() => listPartners(ctx, input)),
+    ...tracedOperations({
+      createPartner: (input: unknown) => settle<Partner>(() => createPartner(ctx, input)),
+      updatePartner: (id: string, input: unknown) => settle<Partner>(() => updatePartner(ctx, id, input)),
+      deactivatePartner: (id: string) => settle<Partner>(() => deactivatePartner(ctx, id)),
+      getPartner: (id: string) => settle<Partner>(() => getPartner(ctx, id)),
+      listPartners: (input: { limit?: number; cursor?: string }) => settle<Page<Partner>>(() => listPartners(ctx, input)),
 
-    addSystem: (partnerId: string, input: unknown) => settle<AddedSystem>(() => addSystem(ctx, partnerId, input)),
-    getSystem: (id: string) => settle<PartnerSystem>(() => getSystem(ctx, id)),
-    listSystems: (partnerId: string) => settle<PartnerSystem[]>(() => listSystems(ctx, partnerId)),
-    updateSystemSettings: (id: string, input: unknown) => settle<PartnerSystem>(() => updateSystemSettings(ctx, id, input)),
-    deactivateSystem: (id: string) => settle<PartnerSystem>(() => deactivateSystem(ctx, id)),
+      addSystem: (partnerId: string, input: unknown) => settle<AddedSystem>(() => addSystem(ctx, partnerId, input)),
+      getSystem: (id: string) => settle<PartnerSystem>(() => getSystem(ctx, id)),
+      listSystems: (partnerId: string) => settle<PartnerSystem[]>(() => listSystems(ctx, partnerId)),
+      updateSystemSettings: (id: string, input: unknown) => settle<PartnerSystem>(() => updateSystemSettings(ctx, id, input)),
+      deactivateSystem: (id: string) => settle<PartnerSystem>(() => deactivateSystem(ctx, id)),
 
-    issueKey: (systemId: string, input: unknown) => settle<PlaintextKey>(() => issueKey(ctx, systemId, input)),
-    rotateKey: (systemId: string, keyId: string) => settle<PlaintextKey>(() => rotateKey(ctx, systemId, keyId)),
-    revokeKey: (systemId: string, keyId: string) => settle<ApiKey>(() => revokeKey(ctx, systemId, keyId)),
-    /** A system's keys without their secrets. */
-    listKeys: (systemId: string) =>
-      settle<ApiKey[]>(async () => {
-        const system = await getSystem(ctx, systemId);
-        return system.ok ? ok(await ctx.storage.keys.listBySystem(systemId)) : system;
-      }),
-    authenticateKey: (presented: string) => settle<KeyPrincipal>(() => authenticateKey(ctx, credentials, presented)),
+      issueKey: (systemId: string, input: unknown) => settle<PlaintextKey>(() => issueKey(ctx, systemId, input)),
+      rotateKey: (systemId: string, keyId: string) => settle<PlaintextKey>(() => rotateKey(ctx, systemId, keyId)),
+      revokeKey: (systemId: string, keyId: string) => settle<ApiKey>(() => revokeKey(ctx, systemId, keyId)),
+      /** A system's keys without their secrets. */
+      listKeys: (systemId: string) =>
+        settle<ApiKey[]>(async () => {
+          const system = await getSystem(ctx, systemId);
+          return system.ok ? ok(await ctx.storage.keys.listBySystem(systemId)) : system;
+        }),
+      authenticateKey: (presented: string) => settle<KeyPrincipal>(() => authenticateKey(ctx, credentials, presented)),
 
-    defineEventStructure: (systemId: string, eventName: string, input: unknown) =>
-      settle<DefinedStructure>(() => defineEventStructure(ctx, systemId, eventName, input)),
-    listEventStructures: (systemId: string) =>
-      settle<EventStructure[]>(async () => {
-        const system = await getSystem(ctx, systemId);
-        return system.ok ? ok(await ctx.storage.eventStructures.listCurrent(systemId)) : system;
-      }),
-    getEventStructure: (systemId: string, eventName: string) =>
-      settle<EventStructure>(async () => {
-        const found = isStorableText(eventName) ? await ctx.storage.eventStructures.findCurrent(systemId, eventName) : null;
-        return found ? ok(found) : err(new NotFoundError('event structure', eventName));
-      }),
+      defineEventStructure: (systemId: string, eventName: string, input: unknown) =>
+        settle<DefinedStructure>(() => defineEventStructure(ctx, systemId, eventName, input)),
+      listEventStructures: (systemId: string) =>
+        settle<EventStructure[]>(async () => {
+          const system = await getSystem(ctx, systemId);
+          return system.ok ? ok(await ctx.storage.eventStructures.listCurrent(systemId)) : system;
+        }),
+      getEventStructure: (systemId: string, eventName: string) =>
+        settle<EventStructure>(async () => {
+          const found = isStorableText(eventName) ? await ctx.storage.eventStructures.findCurrent(systemId, eventName) : null;
+          return found ? ok(found) : err(new NotFoundError('event structure', eventName));
+        }),
 
-    /** Stores a request's events; see {@link ingestEvents}. Only a write or secret key may ingest. */
-    ingest: (principal: KeyPrincipal, request: IngestRequest) =>
-      settle<IngestOutcome>(() => ingestEvents(ctx, { validators, committer }, principal, request)),
+      /** Stores a request's events; see {@link ingestEvents}. Only a write or secret key may ingest. */
+      ingest: (principal: KeyPrincipal, request: IngestRequest) =>
+        settle<IngestOutcome>(() => ingestEvents(ctx, { validators, committer }, principal, request)),
+      listEvents: (systemId: string, input: ListEventsInput) => settle<Page<StoredEvent>>(() => listEvents(ctx, systemId, input)),
+
+      /** Events and unique people per hour or day, from the read models. */
+      timeseries: (systemId: string, input: Parameters<typeof timeseries>[2]) => settle(() => timeseries(ctx, systemId, input)),
+      /** The most frequent track events, from the read models. */
+      topEvents: (systemId: string, input: Parameters<typeof topEvents>[2]) => settle(() => topEvents(ctx, systemId, input)),
+      /** Counts of one event per value of one property, from the read models. */
+      breakdown: (systemId: string, input: Parameters<typeof breakdown>[2]) => settle(() => breakdown(ctx, systemId, input)),
+      /** People through each step of a funnel, from the read models. */
+      funnel: (systemId: string, input: Parameters<typeof funnel>[2]) => settle(() => funnel(ctx, systemId, input)),
+      /** A person's merged profile and timeline, from the read models. */
+      userProfile: (systemId: string, userId: string, input: { limit?: number }) => settle(() => userProfile(ctx, systemId, userId, input)),
+    }),
     /** Events waiting for a writer and transactions in flight. */
     ingestionStats: (): GroupCommitStats => committer.stats,
-    listEvents: (systemId: string, input: ListEventsInput) => settle<Page<StoredEvent>>(() => listEvents(ctx, systemId, input)),
-
-    /** Events and unique people per hour or day, from the read models. */
-    timeseries: (systemId: string, input: Parameters<typeof timeseries>[2]) => settle(() => timeseries(ctx, systemId, input)),
-    /** The most frequent track events, from the read models. */
-    topEvents: (systemId: string, input: Parameters<typeof topEvents>[2]) => settle(() => topEvents(ctx, systemId, input)),
-    /** Counts of one event per value of one property, from the read models. */
-    breakdown: (systemId: string, input: Parameters<typeof breakdown>[2]) => settle(() => breakdown(ctx, systemId, input)),
-    /** People through each step of a funnel, from the read models. */
-    funnel: (systemId: string, input: Parameters<typeof funnel>[2]) => settle(() => funnel(ctx, systemId, input)),
-    /** A person's merged profile and timeline, from the read models. */
-    userProfile: (systemId: string, userId: string, input: { limit?: number }) => settle(() => userProfile(ctx, systemId, userId, input)),
     /** How far the read models are behind the event log. */
     projectionStatus: () => ctx.storage.analytics.status(),
+    /**
+     * Receives counts and durations (events ingested, commits, cache hits) for metrics; never
+     * payloads or keys. Returns an unsubscribe.
+     */
+    onTelemetry: (listener: TelemetryListener): (() => void) => telemetry.listen(listener),
+    /** Whether the database answers and has every migration; throws when it cannot be reached. */
+    health: () => ctx.storage.health(),
+    /** True once {@link close} was called: readiness checks report the instance as going away. */
+    get closing(): boolean {
+      return closing;
+    },
 
     /** Commits everything already accepted, then closes the storage. */
     async close() {
+      closing = true;
       await committer.close();
       await ctx.storage.close();
     },

@@ -37,9 +37,11 @@ export type { ListEventsInput } from './ingestion/list-events.query';
 export type { EventStore, ListEventsOptions, AppendResult } from './ingestion/event-store';
 export type { AdminToken } from './admin/admin-token';
 export type { SettingsRepository } from './admin/settings-repository';
-export type { Storage, Repositories, DomainEventLog } from './storage/storage';
+export type { Storage, Repositories, DomainEventLog, StorageHealth, PoolStats } from './storage/storage';
+export type { TelemetryEvent, TelemetryListener } from './observability/telemetry';
 export { Projector, type ProjectorOptions } from './analytics/projector';
 export type { Answer, RangeInput } from './analytics/analytics-queries';
+export { lagSeconds } from './analytics/analytics-store';
 export type {
   AnalyticsStore,
   ProjectionStore,

@@ -163,6 +163,7 @@ async function cachedAnswer<T>(
   const projection = await ctx.storage.analytics.status();
   const key = answerKey(params.systemId, projection.projectedEvents, query, params);
   const hit = await ctx.cache.get(key);
+  ctx.telemetry.emit({ type: 'cache', cache: 'answers', hit: hit !== null });
   if (hit !== null) return { data: decodeAnswer<T>(hit), projection };
   const data = await compute();
   await ctx.cache.set(key, encodeAnswer(data), ctx.answerTtlSeconds);

@@ -73,6 +73,15 @@ export interface ProjectionStatus {
   projectedThrough: Date | null;
 }
 
+/**
+ * How many seconds the read models are behind: the age of the newest applied event while events
+ * wait, 0 when caught up. An upper bound: the waiting events are no older than that.
+ */
+export function lagSeconds(status: ProjectionStatus, now: Date = new Date()): number {
+  if (status.behindEvents === 0 || !status.projectedThrough) return 0;
+  return Math.max(0, (now.getTime() - status.projectedThrough.getTime()) / 1000);
+}
+
 /** Queries answered from the read models. */
 export interface AnalyticsStore {
   timeseries(query: TimeseriesQuery): Promise<TimeseriesPoint[]>;

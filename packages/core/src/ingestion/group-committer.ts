@@ -19,6 +19,14 @@ export interface GroupCommitStats {
   inFlight: number;
 }
 
+/** One transaction of the committer, for metrics. */
+export interface CommitReport {
+  events: number;
+  requests: number;
+  seconds: number;
+  ok: boolean;
+}
+
 /**
  * Coalesces concurrent appends into one transaction each, so the database commits once per batch
  * instead of once per request. Each caller's promise resolves only after the transaction holding
@@ -31,6 +39,7 @@ export class GroupCommitter {
   readonly #maxWaitMs: number;
   readonly #maxQueuedRows: number;
   readonly #concurrency: number;
+  readonly #onCommit: (report: CommitReport) => void;
   #queue: Entry[] = [];
   #queuedRows = 0;
   #inFlight = 0;
@@ -39,13 +48,14 @@ export class GroupCommitter {
   #closed = false;
   #idle: (() => void)[] = [];
 
-  constructor(store: EventStore, options: GroupCommitOptions & { concurrency: number }) {
+  constructor(store: EventStore, options: GroupCommitOptions & { concurrency: number; onCommit?: (report: CommitReport) => void }) {
     this.#store = store;
     this.#maxRows = options.maxRows ?? 5000;
     this.#maxBytes = options.maxBytes ?? 8_000_000;
     this.#maxWaitMs = options.maxWaitMs ?? 0;
     this.#maxQueuedRows = options.maxQueuedRows ?? 100_000;
     this.#concurrency = options.concurrency;
+    this.#onCommit = options.onCommit ?? (() => {});
   }
 
   get stats(): GroupCommitStats {
@@ -136,8 +146,12 @@ export class GroupCommitter {
 
   async #commit(batch: Entry[]): Promise<void> {
     const events = batch.length === 1 ? batch[0]!.events : batch.flatMap((e) => e.events);
+    const started = performance.now();
+    const report = (ok: boolean) =>
+      this.#onCommit({ events: events.length, requests: batch.length, seconds: (performance.now() - started) / 1000, ok });
     try {
       const result = await this.#store.append(events);
+      report(true);
       let offset = 0;
       for (const entry of batch) {
         const isNew = result.isNew.slice(offset, offset + entry.events.length);
@@ -145,6 +159,7 @@ export class GroupCommitter {
         entry.resolve({ inserted: isNew.filter(Boolean).length, isNew });
       }
     } catch (error) {
+      report(false);
       // A row the database refuses must not fail the other requests that shared its transaction:
       // each is retried alone, so only the request that carried it fails.
       if (batch.length > 1 && isDataError(error)) {

@@ -115,8 +115,13 @@ export async function ingestEvents(
     }
     accepted.push(event);
   }
-  if (accepted.length === 0 && rejected.length > 0) return err(allRejected(rejected, request.type !== undefined));
-  const { inserted } = await committer.append(accepted, request.bodyBytes ?? accepted.length * 1024);
+  if (accepted.length === 0 && rejected.length > 0) {
+    ctx.telemetry.emit({ type: 'ingested', stored: 0, flagged: 0, deduplicated: 0, rejected: rejected.length });
+    return err(allRejected(rejected, request.type !== undefined));
+  }
+  const { inserted, isNew } = await committer.append(accepted, request.bodyBytes ?? accepted.length * 1024);
+  const flagged = accepted.reduce((n, event, i) => (isNew[i] && !event.valid ? n + 1 : n), 0);
+  ctx.telemetry.emit({ type: 'ingested', stored: inserted, flagged, deduplicated: accepted.length - inserted, rejected: rejected.length });
   return ok({ stored: inserted, duplicates: accepted.length - inserted, rejected });
 }
 

@@ -24,6 +24,7 @@ export async function authenticateKey(
   const parsed = parseApiKey(presented);
   if (!parsed) return err(new UnauthorizedError('Unknown API key'));
   let credential = cache.get(parsed.id);
+  ctx.telemetry.emit({ type: 'cache', cache: 'credentials', hit: credential !== undefined });
   if (!credential) {
     credential = (await ctx.storage.keys.findCredential(parsed.id)) ?? undefined;
     if (credential) cache.set(parsed.id, credential);

@@ -1,4 +1,5 @@
 import type { AnswerCache } from '../analytics/answer-cache';
+import type { Telemetry } from '../observability/telemetry';
 import type { PartnerPolicy } from '../partners/partner-system';
 import type { Repositories, Storage } from '../storage/storage';
 import type { DomainEvent } from './domain-event';
@@ -17,6 +18,8 @@ export interface HandlerContext {
   cache: AnswerCache;
   /** How long an answer is reused, at most; a new checkpoint makes a new key anyway. */
   answerTtlSeconds: number;
+  /** Where counts and durations for metrics go. */
+  telemetry: Telemetry;
 }
 
 /**

@@ -49,6 +49,27 @@ export interface Storage extends Repositories {
   transaction<T>(fn: (tx: Repositories) => Promise<T>): Promise<T>;
   /** Applies pending migrations; idempotent and safe when several processes start at once. */
   migrate(): Promise<void>;
+  /** Asks the database for the migrations not yet applied; throws when it cannot be reached. */
+  health(): Promise<StorageHealth>;
+  /** The connection pool's state, for metrics; `null` where there is no pool. */
+  poolStats(): PoolStats | null;
   /** Releases connections and files. */
   close(): Promise<void>;
+}
+
+/** What a readiness check learns from the database. */
+export interface StorageHealth {
+  /** Migrations this version knows that the database has not applied; empty when up to date. */
+  pendingMigrations: string[];
+}
+
+/** A connection pool's state. */
+export interface PoolStats {
+  /** Connections open, idle or in use. */
+  total: number;
+  idle: number;
+  /** Callers waiting for a connection. */
+  waiting: number;
+  /** Most connections the pool opens. */
+  max: number;
 }

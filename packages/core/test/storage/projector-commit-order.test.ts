@@ -98,8 +98,13 @@ describe.runIf(backendEnabled('postgres'))('projector under interleaved transact
   it('orders transaction ids as numbers, also where their digit count changes', async () => {
     const writer = await session();
     const before = await projectedCount();
-    // As text, '100000' sorts before '99999'; both ids are old enough to be final.
-    for (const [txId, id] of [['100000', 'tx-100000'], ['99999', 'tx-99999']] as const) {
+    // As text, '1000' sorts before '999'. The pair is the power of ten just below the cluster's
+    // current transaction id, so both are old enough to be final even on a young cluster.
+    const { rows: current } = await writer.query(`select pg_current_xact_id()::text as id`);
+    const power = 10 ** Math.floor(Math.log10(Number(current[0].id)));
+    expect(power).toBeGreaterThanOrEqual(10);
+    const pair = [String(power), String(power - 1)];
+    for (const [txId, id] of pair.map((tx) => [tx, `tx-${tx}`])) {
       await writer.query(
         `insert into write_model.tracking_events (tx_id, system_id, message_id, type, event, user_id, properties, traits, context,
           integrations, timestamp, received_at, valid, validation_errors)
@@ -107,8 +112,8 @@ describe.runIf(backendEnabled('postgres'))('projector under interleaved transact
         [txId, SYSTEM, id],
       );
     }
-    // From the start, one event per batch: a wrong order would move the checkpoint past 99999
-    // (after '100000' and this cluster's six-digit ids, as text) and never come back to it.
+    // From the start, one event per batch: a wrong order would move the checkpoint past the
+    // shorter id (after the longer one, as text) and never come back to it.
     await storage.projection.reset();
     while ((await storage.projection.projectBatch(1)) > 0);
     expect(await projectedCount()).toBe(before + 2);

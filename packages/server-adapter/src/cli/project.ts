@@ -1,26 +1,27 @@
 import { Projector } from '@volcanion-tracking/core';
 import { openStorage } from '../server/open-storage';
-import type { ServeConfig } from './config';
-import { jsonLogger } from './json-logger';
+import type { ServerSettings } from '../config/server-settings';
+import { serverLogger } from '../server/server-logger';
 
 /** `volcanion-tracking project`: runs only the projector, until SIGTERM or SIGINT. */
-export async function project(config: ServeConfig): Promise<number> {
-  const logger = jsonLogger();
+export async function project(config: ServerSettings): Promise<number> {
+  const logger = serverLogger(config);
   const storage = await openStorage(config);
   const projector = new Projector(storage, { onError: (error) => logger.warn({ err: error }, 'projection batch failed') });
   projector.start();
-  process.stdout.write(`volcanion-tracking projector running (storage: ${storage.kind})\n`);
+  logger.info({ storage: storage.kind }, 'volcanion-tracking projector running');
   await new Promise<void>((resolve) => {
     process.once('SIGTERM', resolve);
     process.once('SIGINT', resolve);
   });
   await projector.stop();
   await storage.close();
+  logger.info({}, 'projector stopped');
   return 0;
 }
 
 /** `volcanion-tracking rebuild`: empties the read models and projects every event again, then exits. */
-export async function rebuild(config: ServeConfig): Promise<number> {
+export async function rebuild(config: ServerSettings): Promise<number> {
   const storage = await openStorage(config);
   try {
     const started = Date.now();

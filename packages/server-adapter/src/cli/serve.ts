@@ -1,11 +1,11 @@
 import { DataDirectoryLockedError } from '@volcanion-tracking/core/pglite';
+import type { ServerSettings } from '../config/server-settings';
+import { serverLogger } from '../server/server-logger';
 import { startServer } from '../server/start-server';
-import type { ServeConfig } from './config';
-import { jsonLogger } from './json-logger';
 
 /** Runs the server until SIGTERM or SIGINT; resolves with the process exit code. */
-export async function serve(config: ServeConfig): Promise<number> {
-  const logger = jsonLogger();
+export async function serve(config: ServerSettings): Promise<number> {
+  const logger = serverLogger(config);
   let running;
   try {
     running = await startServer({ ...config, logger });
@@ -20,17 +20,21 @@ export async function serve(config: ServeConfig): Promise<number> {
   }
   const storage = config.databaseUrl ? 'postgres' : `pglite (${config.dataDir})`;
   if (running.generatedAdminToken) {
+    // Written to the terminal, never to the log: logs are shipped and kept, a secret must not be.
     process.stdout.write(
       `Admin token (shown this once; it is stored hashed, set VOLCANION_ADMIN_TOKEN to choose your own):\n  ${running.generatedAdminToken}\n`,
     );
   }
-  process.stdout.write(`volcanion-tracking listening on ${running.url} (storage: ${storage})\n`);
+  logger.info({ url: running.url, storage, redis: config.redisUrl !== undefined }, `volcanion-tracking listening on ${running.url}`);
 
   return new Promise<number>((resolve) => {
     const stop = (signal: string) => {
-      logger.info({ signal }, 'shutting down');
+      logger.info({ signal, delayMs: config.shutdownDelayMs, timeoutMs: config.shutdownTimeoutMs }, 'shutting down');
       running.close().then(
-        () => resolve(0),
+        () => {
+          logger.info({}, 'stopped');
+          resolve(0);
+        },
         (error: unknown) => {
           logger.error({ err: error }, 'shutdown failed');
           resolve(1);

@@ -7,7 +7,13 @@ import { registerProjectSettingsRoute } from '../routes/project-settings';
 import { registerStructureRoutes } from '../routes/event-structures';
 import { registerStatsRoutes } from '../routes/stats';
 import { registerSystemRoutes } from '../routes/systems';
-import { resolveOptions, type HandlerOptions } from './handler-options';
+import { registerHealthRoutes } from '../routes/health';
+import { registerMetricsRoute } from '../routes/metrics';
+import { ServerMetrics } from '../observability/metrics';
+import { requestIdFrom } from '../observability/request-id';
+import { requestLogger } from '../observability/request-logger';
+import { describeRequestSpan, inRequestSpan } from '../observability/request-span';
+import { resolveOptions, type HandlerOptions, type Logger } from './handler-options';
 import { forwardedFor, forwardedValue, trustedHops, type TrustProxy } from './client-ip';
 import { fromFetchRequest, toFetchResponse, underBasePath, type ApiRequest, type ApiResponse } from './api-message';
 import { OriginNotAllowed, preflightResponse } from './cors';
@@ -26,6 +32,10 @@ export interface MountableApi {
   api: ApiHandler;
   trustProxy: TrustProxy;
 }
+
+// The label of requests no route matched: one value, however many paths are probed.
+const UNMATCHED = '<unmatched>';
+const quietRoutes = new Set(['/health/live', '/health/ready', '/metrics']);
 
 const apiHandlers = new WeakMap<FetchHandler, MountableApi>();
 
@@ -57,33 +67,57 @@ export function createHandler(options: HandlerOptions): FetchHandler {
     registerIngestRoutes,
     registerProjectSettingsRoute,
     registerStatsRoutes,
+    registerHealthRoutes,
   ]) {
     register(router, resolved);
   }
 
-  const api: ApiHandler = async (request) => {
-    const ingestion = request.path.startsWith('/v1/');
-    if (ingestion && request.method === 'OPTIONS') return preflightResponse(request);
-    try {
-      const { handler, params } = router.match(request.method, request.path);
-      const response = await handler({ request, url: request.url, params });
-      return request.method === 'HEAD' ? { ...response, body: null } : response;
-    } catch (error) {
-      const response = failureResponse(error);
-      // Browsers may read ingestion errors, except when the origin itself is what was refused.
-      if (ingestion && !(error instanceof OriginNotAllowed)) response.headers['access-control-allow-origin'] = '*';
-      return response;
-    }
-  };
+  const metrics = resolved.metrics === false ? null : new ServerMetrics(resolved.platform, resolved.metrics);
+  if (metrics) registerMetricsRoute(router, resolved, metrics, resolved.metrics !== false && resolved.metrics.requireAdminToken === true);
 
-  function failureResponse(error: unknown): ApiResponse {
+  const api: ApiHandler = (request) =>
+    inRequestSpan(request, async (span) => {
+      const started = performance.now();
+      const requestId = requestIdFrom(request.header('x-request-id'));
+      const log = requestLogger(resolved.logger, requestId);
+      let route = UNMATCHED;
+      let response: ApiResponse;
+      const ingestion = request.path.startsWith('/v1/');
+      try {
+        if (ingestion && request.method === 'OPTIONS') {
+          route = '/v1/*';
+          response = preflightResponse(request);
+        } else {
+          const matched = router.match(request.method, request.path);
+          route = matched.route;
+          response = await matched.handler({ request, url: request.url, params: matched.params, log });
+          if (request.method === 'HEAD') response = { ...response, body: null };
+        }
+      } catch (error) {
+        response = failureResponse(error, log);
+        // Browsers may read ingestion errors, except when the origin itself is what was refused.
+        if (ingestion && !(error instanceof OriginNotAllowed)) response.headers['access-control-allow-origin'] = '*';
+      }
+      response.headers['x-request-id'] = requestId;
+      const seconds = (performance.now() - started) / 1000;
+      describeRequestSpan(span, request.method, route, response.status);
+      if (response.unmatched) return response;
+      metrics?.observeRequest(request.method, route, response.status, seconds);
+      const line = { method: request.method, route, status: response.status, durationMs: Math.round(seconds * 10_000) / 10 };
+      // Probes and scrapes arrive every few seconds; at info level they would drown the real traffic.
+      if (quietRoutes.has(route)) log.debug?.(line, 'request completed');
+      else log.info(line, 'request completed');
+      return response;
+    });
+
+  function failureResponse(error: unknown, log: Logger): ApiResponse {
     if (error instanceof HttpProblem) return error.toResponse();
     if (error instanceof TrackingError) return errorResponse(error);
     if (isUnavailable(error)) {
-      resolved.logger.warn({ err: error }, 'database unavailable');
+      log.warn({ err: error }, 'database unavailable');
       return problemResponse('storage_unavailable', 'The database is unavailable; retry later', { headers: { 'retry-after': '1' } });
     }
-    resolved.logger.error({ err: error }, 'request failed');
+    log.error({ err: error }, 'request failed');
     return problemResponse('internal_error', 'An unexpected error occurred; it has been logged');
   }
 

@@ -2,12 +2,19 @@ import type { Platform } from '@volcanion-tracking/core';
 import { normalizeBasePath } from './api-message';
 import type { AdminVerifier } from './auth';
 import type { TrustProxy } from './client-ip';
+import type { MetricsOptions } from '../observability/metrics';
+import type { HealthOptions } from '../routes/health';
 
-/** A pino-compatible logger subset; pass your app's logger to see ours in it. */
+/**
+ * A pino-compatible logger subset; pass your app's logger (pino, Fastify's `app.log`) to see ours
+ * in it. With `child`, each request's lines come from a child carrying `reqId`.
+ */
 export interface Logger {
   info(obj: object, msg?: string): void;
   warn(obj: object, msg?: string): void;
   error(obj: object, msg?: string): void;
+  debug?(obj: object, msg?: string): void;
+  child?(bindings: Record<string, unknown>): Logger;
 }
 
 /** Options of {@link createHandler}. */
@@ -20,7 +27,10 @@ export interface HandlerOptions {
   maxManagementBodyBytes?: number;
   /** Largest ingestion request body, in bytes. Default 500 KB, as Segment's batch limit. */
   maxIngestBodyBytes?: number;
-  /** Where faults are logged; pass your app's logger (pino, Fastify's `app.log`). Default: nowhere. */
+  /**
+   * Where requests (one line each, with `reqId`) and faults are logged; never event payloads or
+   * keys. Pass your app's logger (pino, Fastify's `app.log`). Default: nowhere.
+   */
   logger?: Logger;
   /**
    * Path prefix the fetch handler is mounted under (`/collect`): stripped before routing and kept in
@@ -34,6 +44,13 @@ export interface HandlerOptions {
    * adapters use it unless given their own. Default false.
    */
   trustProxy?: TrustProxy;
+  /**
+   * `GET /metrics` in Prometheus' format (see {@link MetricsOptions}); `false` turns the route
+   * and the recording off. Default on, without authentication.
+   */
+  metrics?: MetricsOptions | false;
+  /** What `GET /health/ready` checks besides the database and migrations. */
+  health?: HealthOptions;
 }
 
 /** Options with their defaults applied. */
@@ -51,5 +68,7 @@ export function resolveOptions(options: HandlerOptions): ResolvedOptions {
     logger: options.logger ?? silent,
     basePath: normalizeBasePath(options.basePath),
     trustProxy: options.trustProxy ?? false,
+    metrics: options.metrics ?? {},
+    health: options.health ?? {},
   };
 }

@@ -1,4 +1,5 @@
 import type { ApiRequest, ApiResponse } from './api-message';
+import type { Logger } from './handler-options';
 import { HttpProblem } from './problem';
 
 /** What a route handler is given. */
@@ -6,12 +7,16 @@ export interface RouteContext {
   request: ApiRequest;
   url: URL;
   params: Record<string, string>;
+  /** Logs with the request id on every line. */
+  log: Logger;
 }
 
 export type RouteHandler = (ctx: RouteContext) => Promise<ApiResponse>;
 
 interface Route {
   method: string;
+  /** As registered (`/api/systems/:id`): the label of metrics, logs and spans. */
+  path: string;
   segments: string[];
   handler: RouteHandler;
 }
@@ -24,18 +29,18 @@ export class Router {
   readonly #routes: Route[] = [];
 
   on(method: string, path: string, handler: RouteHandler): this {
-    this.#routes.push({ method, segments: path.split('/').filter(Boolean), handler });
+    this.#routes.push({ method, path, segments: path.split('/').filter(Boolean), handler });
     return this;
   }
 
   /** The handler for a request, or the problem explaining why there is none. */
-  match(method: string, pathname: string): { handler: RouteHandler; params: Record<string, string> } {
+  match(method: string, pathname: string): { handler: RouteHandler; params: Record<string, string>; route: string } {
     const parts = pathname.split('/').filter(Boolean);
     const allowed = new Set<string>();
     for (const route of this.#routes) {
       const params = matchSegments(route.segments, parts);
       if (!params) continue;
-      if (route.method === method || (method === 'HEAD' && route.method === 'GET')) return { handler: route.handler, params };
+      if (route.method === method || (method === 'HEAD' && route.method === 'GET')) return { handler: route.handler, params, route: route.path };
       allowed.add(route.method);
     }
     if (allowed.size > 0) throw new MethodNotAllowed([...allowed]);

@@ -1,4 +1,4 @@
-import type { Answer, ProjectionStatus } from '@volcanion-tracking/core';
+import { lagSeconds, type Answer, type ProjectionStatus } from '@volcanion-tracking/core';
 import { requireAdmin, requireSystemReader } from '../handler/auth';
 import type { ResolvedOptions } from '../handler/handler-options';
 import { json } from '../handler/json';
@@ -74,6 +74,6 @@ export function projectionView(status: ProjectionStatus) {
     projectedEvents: status.projectedEvents,
     behindEvents: status.behindEvents,
     projectedThrough: status.projectedThrough?.toISOString() ?? null,
-    lagSeconds: status.behindEvents === 0 || !status.projectedThrough ? 0 : Math.max(0, (Date.now() - status.projectedThrough.getTime()) / 1000),
+    lagSeconds: lagSeconds(status),
   };
 }

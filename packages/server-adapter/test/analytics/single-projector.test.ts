@@ -22,10 +22,14 @@ afterAll(async () => {
   await database?.drop();
 });
 
-/** Backend pids holding the projector's advisory lock (a bigint key is split into classid/objid). */
+/**
+ * Backend pids holding the projector's advisory lock in this test's database (a bigint key is split into
+ * classid/objid); other tests' servers hold the same lock in their own databases at the same time.
+ */
 async function lockHolders(): Promise<number[]> {
   const { rows } = await client.query(
     `select pid from pg_locks where locktype = 'advisory' and granted
+       and database = (select oid from pg_database where datname = current_database())
        and classid = $1::bigint::oid and objid = $2::bigint::oid`,
     [String(PROJECTOR_LOCK >> 32n), String(PROJECTOR_LOCK & 0xffffffffn)],
   );

@@ -93,7 +93,7 @@ describe('volcanion-tracking serve (PostgreSQL)', () => {
     const database = await createFreshDatabase();
     const server = await spawnServer([], { DATABASE_URL: database.url, VOLCANION_ADMIN_TOKEN: 'configured-admin-token-123' });
     try {
-      expect(server.output()).toContain('storage: postgres');
+      expect(server.output()).toContain('"storage":"postgres"');
       const created = await fetch(`${server.url}/api/partners`, {
         method: 'POST',
         headers: { authorization: 'Bearer configured-admin-token-123', 'content-type': 'application/json' },

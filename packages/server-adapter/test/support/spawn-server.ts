@@ -29,7 +29,7 @@ export function spawnServer(args: string[], env: NodeJS.ProcessEnv = {}): Promis
     }, 60_000);
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
-      const match = /listening on (http:\/\/[^\s]+)/.exec(output);
+      const match = /listening on (http:\/\/[^\s"]+)/.exec(output);
       if (match) {
         clearTimeout(timer);
         resolve({

@@ -38,6 +38,8 @@ export function createMemoryStorage(): Storage {
       return run;
     },
     async migrate() {},
+    health: async () => ({ pendingMigrations: [] }),
+    poolStats: () => null,
     async close() {},
   };
 }

@@ -38,7 +38,7 @@ export async function createPgliteStorage(config: PgliteStorageConfig = {}): Pro
       await db.destroy();
       await pglite.close();
       lock?.release();
-    });
+    }, pool);
   } catch (error) {
     lock?.release();
     throw error;

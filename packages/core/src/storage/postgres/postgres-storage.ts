@@ -33,5 +33,5 @@ export function createPostgresStorage(config: PostgresStorageConfig): Storage {
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return createSqlStorage(db, 'postgres', async () => {
     if (ownsPool) await db.destroy();
-  });
+  }, pool);
 }

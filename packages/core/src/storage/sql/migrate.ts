@@ -12,7 +12,7 @@ export async function migrateToLatest(db: Kysely<unknown>): Promise<void> {
   await db.connection().execute(async (conn) => {
     await sql`select pg_advisory_lock(${MIGRATION_LOCK})`.execute(conn);
     try {
-      const migrator = new Migrator({ db: conn, provider: migrationProvider, migrationTableSchema: 'write_model' });
+      const migrator = migratorOf(conn);
       const { error, results } = await migrator.migrateToLatest();
       if (error) {
         const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
@@ -22,4 +22,14 @@ export async function migrateToLatest(db: Kysely<unknown>): Promise<void> {
       await sql`select pg_advisory_unlock(${MIGRATION_LOCK})`.execute(conn);
     }
   });
+}
+
+/** Names of the migrations the database has not applied yet; the query also proves it is reachable. */
+export async function pendingMigrations(db: Kysely<unknown>): Promise<string[]> {
+  const migrations = await migratorOf(db).getMigrations();
+  return migrations.filter((m) => m.executedAt === undefined).map((m) => m.name);
+}
+
+function migratorOf(db: Kysely<unknown>): Migrator {
+  return new Migrator({ db, provider: migrationProvider, migrationTableSchema: 'write_model' });
 }

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
-import type { Repositories, Storage } from '../storage';
+import type { PoolStats, Repositories, Storage } from '../storage';
 import type { Database } from './database';
-import { migrateToLatest } from './migrate';
+import { migrateToLatest, pendingMigrations } from './migrate';
 import { SqlAnalyticsStore } from './sql-analytics';
 import { SqlEventStore } from './sql-event-store';
 import { SqlProjectionStore } from './sql-projection';
@@ -31,6 +31,7 @@ export function createSqlStorage(
   db: Kysely<Database>,
   kind: 'pglite' | 'postgres',
   close: () => Promise<void>,
+  pool?: PoolLike,
 ): Storage {
   return {
     kind,
@@ -40,6 +41,17 @@ export function createSqlStorage(
     projection: new SqlProjectionStore(db, kind === 'postgres'),
     transaction: (fn) => db.transaction().execute((tx) => fn(sqlRepositories(tx))),
     migrate: () => migrateToLatest(db as Kysely<unknown>),
+    health: async () => ({ pendingMigrations: await pendingMigrations(db as Kysely<unknown>) }),
+    poolStats: (): PoolStats | null =>
+      pool ? { total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount, max: pool.options.max ?? 10 } : null,
     close,
   };
+}
+
+/** The counters of a node-postgres pool that metrics read. */
+export interface PoolLike {
+  readonly totalCount: number;
+  readonly idleCount: number;
+  readonly waitingCount: number;
+  readonly options: { max?: number };
 }
