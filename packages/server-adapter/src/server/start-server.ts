@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createPlatform, Projector, type Platform, type Storage } from '@volcanion-tracking/core';
 import { parseServerSettings, type ServerSettingsInput } from '../config/server-settings';
@@ -64,11 +64,20 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       health: { shuttingDown: () => draining, checks: redis ? { redis: () => redis.ping() } : {} },
     });
     const listener = createNodeListener(handler);
+    const answering = new Set<ServerResponse>();
     const server = createServer((req, res) => {
       // Keep-alive clients must reconnect elsewhere instead of sending more to an instance going away.
       if (draining) res.setHeader('connection', 'close');
+      answering.add(res);
+      res.once('close', () => answering.delete(res));
       listener(req, res);
     });
+    const startDraining = () => {
+      draining = true;
+      // Requests already in flight close their connection once answered, so the drain need not wait
+      // for keep-alive connections to time out.
+      for (const res of answering) if (!res.headersSent) res.setHeader('connection', 'close');
+    };
     const host = settings.host;
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -85,7 +94,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       generatedAdminToken: admin.generated,
       close() {
         closing ??= (async () => {
-          draining = true;
+          startDraining();
           if (settings.shutdownDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, settings.shutdownDelayMs));
           const { cutOff } = await drainServer(server, settings.shutdownTimeoutMs);
           if (cutOff > 0) logger?.warn({ connections: cutOff, timeoutMs: settings.shutdownTimeoutMs }, 'shutdown timeout: cut off connections still busy');

@@ -5,6 +5,8 @@ import { createServer } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
 import { basic } from '../support/test-server';
 import { runCli, spawnServer, type ServerProcess } from '../support/spawn-server';
+import { InvalidSettingError, serverSettingSpecs } from '../../src/config/server-settings';
+import { startServer } from '../../src/server/start-server';
 
 describe('volcanion-tracking serve (PGlite)', () => {
   const dir = mkdtempSync(join(tmpdir(), 'vt-cli-'));
@@ -78,12 +80,37 @@ describe('volcanion-tracking serve (PGlite)', () => {
     expect(unknown.output).toMatch(/colour/);
   });
 
-  it('lists every option in --help', async () => {
+  it('lists every option in --help, with its flag, environment variable and default', async () => {
     const help = await runCli(['--help']);
     expect(help.code).toBe(0);
-    for (const name of ['--port', 'PORT', '--host', 'HOST', '--database-url', 'DATABASE_URL', '--data-dir', 'VOLCANION_DATA_DIR', 'VOLCANION_ADMIN_TOKEN']) {
-      expect(help.output).toContain(name);
+    for (const spec of Object.values(serverSettingSpecs)) {
+      const line = help.output.split('\n').find((l) => l.includes(`${spec.flag} `) || l.trimEnd().endsWith(spec.flag));
+      expect(line, `${spec.flag} is missing from --help`).toBeDefined();
+      expect(help.output).toContain(spec.env);
+      if ('default' in spec && spec.default) expect(help.output).toContain(spec.default);
     }
+  });
+
+  it('names the flag and the variable of every kind of bad setting', async () => {
+    const cases: [string[], Record<string, string>, string][] = [
+      [['serve', '--log-format', 'xml'], {}, '--log-format / VOLCANION_LOG_FORMAT'],
+      [['serve'], { VOLCANION_METRICS: 'sometimes' }, '--metrics / VOLCANION_METRICS'],
+      [['serve', '--shutdown-timeout', 'soon'], {}, '--shutdown-timeout / VOLCANION_SHUTDOWN_TIMEOUT_MS'],
+      [['serve', '--log-level', 'loud'], {}, '--log-level / LOG_LEVEL'],
+    ];
+    for (const [args, env, named] of cases) {
+      const run = await runCli(args, { VOLCANION_DATA_DIR: join(dir, 'never-opened'), ...env });
+      expect(run.code, run.output).toBe(1);
+      expect(run.output).toContain(named);
+      expect(run.output).not.toMatch(/\n\s+at /);
+    }
+  });
+});
+
+describe('startServer settings', () => {
+  it('rejects a bad setting passed in code with the same message, before opening anything', async () => {
+    await expect(startServer({ port: 70000 })).rejects.toThrow(InvalidSettingError);
+    await expect(startServer({ metrics: 'loud' as never })).rejects.toThrow(/--metrics \/ VOLCANION_METRICS/);
   });
 });
 

@@ -2,7 +2,7 @@ import type { Storage } from '@volcanion-tracking/core';
 import { createMemoryStorage } from '@volcanion-tracking/core/memory';
 import { createPostgresStorage } from '@volcanion-tracking/core/postgres';
 import { createFreshDatabase } from '../../../core/test/support/fresh-postgres';
-import { startServer, type RunningServer } from '../../src/server/start-server';
+import { startServer, type RunningServer, type ServerOptions } from '../../src/server/start-server';
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789';
 
@@ -10,6 +10,8 @@ export const ADMIN_TOKEN = 'test-admin-token-0123456789';
 export interface TestServer {
   url: string;
   running: RunningServer;
+  /** The fresh database's URL (PostgreSQL backend only). */
+  databaseUrl?: string;
   /** fetch against the server with the admin token unless `headers.authorization` is given. */
   api(path: string, init?: RequestInit & { json?: unknown }): Promise<Response>;
   /** Creates a partner and a system; returns their ids and the system's keys. */
@@ -17,18 +19,21 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-export async function startTestServer(backend: 'postgres' | 'memory' = 'postgres'): Promise<TestServer> {
+/** `options` adds to (or overrides) the test defaults: port 0, {@link ADMIN_TOKEN}, 3 systems per partner. */
+export async function startTestServer(backend: 'postgres' | 'memory' = 'postgres', options: ServerOptions = {}): Promise<TestServer> {
   let storage: Storage;
   let dropDatabase = async () => {};
+  let databaseUrl: string | undefined;
   if (backend === 'postgres') {
     const database = await createFreshDatabase();
     storage = createPostgresStorage({ connectionString: database.url });
     await storage.migrate();
     dropDatabase = database.drop;
+    databaseUrl = database.url;
   } else {
     storage = createMemoryStorage();
   }
-  const running = await startServer({ storage, port: 0, adminToken: ADMIN_TOKEN, maxSystemsPerPartner: 3 });
+  const running = await startServer({ storage, port: 0, adminToken: ADMIN_TOKEN, maxSystemsPerPartner: 3, ...options });
   let counter = 0;
   const api: TestServer['api'] = (path, init = {}) => {
     const headers = new Headers(init.headers);
@@ -43,6 +48,7 @@ export async function startTestServer(backend: 'postgres' | 'memory' = 'postgres
   return {
     url: running.url,
     running,
+    databaseUrl,
     api,
     async newSystem(settings) {
       const partner = await (await api('/api/partners', { method: 'POST', json: { name: `Partner ${process.pid}-${counter++}-${Date.now()}`, email: 'ops@example.com' } })).json();

@@ -1,0 +1,66 @@
+import { context, propagation, trace } from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import { W3CTraceContextPropagator } from '@opentelemetry/core';
+import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { startTestServer, type TestServer } from '../support/test-server';
+
+// Registered the way docs/operations.md tells a host app to, with an exporter the test can read.
+const exporter = new InMemorySpanExporter();
+const provider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
+let t: TestServer;
+beforeAll(async () => {
+  trace.setGlobalTracerProvider(provider);
+  context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+  propagation.setGlobalPropagator(new W3CTraceContextPropagator());
+  t = await startTestServer('postgres');
+});
+afterAll(async () => {
+  await t.close();
+  await provider.shutdown();
+  trace.disable();
+  context.disable();
+  propagation.disable();
+});
+
+const parentOf = (span: ReadableSpan) => span.parentSpanContext?.spanId;
+
+it('continues the caller’s trace: request span → command or query span → storage spans', async () => {
+  const { systemId, secretKey } = await t.newSystem();
+  exporter.reset();
+  const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
+  const callerSpanId = '00f067aa0ba902b7';
+  const res = await t.api(`/api/systems/${systemId}/stats/top-events`, {
+    headers: { authorization: `Bearer ${secretKey}`, traceparent: `00-${traceId}-${callerSpanId}-01` },
+  });
+  expect(res.status).toBe(200);
+
+  const spans = exporter.getFinishedSpans().filter((s) => s.spanContext().traceId === traceId);
+  const request = spans.find((s) => s.name === 'GET /api/systems/:id/stats/top-events');
+  expect(request, spans.map((s) => s.name).join(', ')).toBeDefined();
+  expect(parentOf(request!)).toBe(callerSpanId);
+  expect(request!.attributes).toMatchObject({ 'http.route': '/api/systems/:id/stats/top-events', 'http.response.status_code': 200 });
+
+  const operations = spans.filter((s) => s.name.startsWith('volcanion.') && parentOf(s) === request!.spanContext().spanId);
+  expect(operations.map((s) => s.name)).toEqual(expect.arrayContaining(['volcanion.topEvents']));
+  const query = operations.find((s) => s.name === 'volcanion.topEvents')!;
+  const storage = spans.filter((s) => s.name.startsWith('storage.') && parentOf(s) === query.spanContext().spanId);
+  expect(storage.length).toBeGreaterThan(0);
+  expect(storage[0]!.attributes['db.system']).toBe('postgresql');
+});
+
+it('starts a new trace when the caller sends none, with the command and its transaction beneath', async () => {
+  exporter.reset();
+  const res = await t.api('/api/partners', { method: 'POST', json: { name: `Traced ${Date.now()}`, email: 'ops@example.com' } });
+  expect(res.status).toBe(201);
+  const spans = exporter.getFinishedSpans();
+  const request = spans.find((s) => s.name === 'POST /api/partners')!;
+  expect(request, spans.map((s) => s.name).join(', ')).toBeDefined();
+  expect(parentOf(request)).toBeUndefined();
+  const command = spans.find((s) => s.name.startsWith('volcanion.') && parentOf(s) === request.spanContext().spanId && /partner/i.test(s.name));
+  expect(command, spans.map((s) => s.name).join(', ')).toBeDefined();
+  const beneath = spans.filter((s) => parentOf(s) === command!.spanContext().spanId).map((s) => s.name);
+  expect(beneath.some((name) => name.startsWith('storage.'))).toBe(true);
+  // A raw path could carry ids or keys; span names carry only route templates.
+  for (const span of spans) expect(span.name).not.toMatch(/[0-9a-f]{8}-[0-9a-f]{4}/);
+});
