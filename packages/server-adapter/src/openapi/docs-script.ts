@@ -23,8 +23,8 @@ export const docsScript = String.raw`(function () {
     return a;
   }
   // Descriptions use backticks for code; render those spans as <code>, the rest as text.
-  function prose(text, className) {
-    var p = el('p', className);
+  function prose(text, className, tag) {
+    var p = el(tag || 'p', className);
     String(text || '').split('` + '`' + String.raw`').forEach(function (part, i) {
       p.appendChild(i % 2 === 1 ? el('code', null, [part]) : document.createTextNode(part));
     });
@@ -149,7 +149,7 @@ export const docsScript = String.raw`(function () {
     Object.keys(operation.responses).forEach(function (status) {
       var response = operation.responses[status];
       var item = el('div', 'response');
-      item.appendChild(el('div', null, [el('span', 'status s' + status.charAt(0), [status]), ' ', response.description]));
+      item.appendChild(el('div', null, [el('span', 'status s' + status.charAt(0), [status]), ' ', prose(response.description, null, 'span')]));
       Object.keys(response.content || {}).forEach(function (type) {
         item.appendChild(el('div', 'muted', [type]));
         item.appendChild(schemaView(response.content[type].schema));

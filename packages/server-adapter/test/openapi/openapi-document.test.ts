@@ -140,7 +140,7 @@ describe('the document', () => {
     expect(page.headers.get('content-type')).toBe('text/html; charset=utf-8');
     expect(page.headers.get('content-security-policy')).toMatch(/default-src 'none'; script-src 'sha256-[^']+'; style-src 'sha256-[^']+'/);
     const html = await page.text();
-    expect(html).not.toMatch(/<(script|link|img)[^>]+(src|href)=/i);
+    expect(html).not.toMatch(/<(script|link|img)[^>]+(src|href)="(?!data:)/i);
     const off = handlerWith({ openapi: false });
     expect((await off(new Request('http://localhost/openapi.json'))).status).toBe(404);
     expect(apiHandlerOf(off)!.routes.some((r) => r.path === '/openapi.json')).toBe(false);
