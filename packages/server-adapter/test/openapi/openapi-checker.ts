@@ -77,7 +77,7 @@ export class OpenApiChecker {
     method: string,
     template: string,
     status: number,
-    init: { params?: Record<string, string>; query?: string; headers?: Record<string, string>; json?: unknown; body?: string | Uint8Array } = {},
+    init: { params?: Record<string, string>; query?: string; headers?: Record<string, string>; json?: unknown; body?: string } = {},
   ): Promise<CheckedResponse> {
     const op = this.operation(method, template);
     const path = template.replace(/\{([^}]+)\}/g, (_, name: string) => {
