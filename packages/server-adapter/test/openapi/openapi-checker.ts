@@ -101,6 +101,7 @@ export class OpenApiChecker {
 
     const documented = op.responses[String(res.status)];
     expect(documented, `${label}: status ${res.status} is not documented for ${method} ${template}`).toBeDefined();
+    for (const header of Object.keys(documented!.headers ?? {})) expect(res.headers.has(header), `${label}: documented header ${header} is missing`).toBe(true);
     const type = baseType(res.headers.get('content-type'));
     const content = documented!.content ?? {};
     if (Object.keys(content).length === 0) {

@@ -210,6 +210,33 @@ describe('operations', () => {
   });
 });
 
+describe('security', () => {
+  // Derived from the document, not a list: what each operation declares is what the server enforces.
+  const params = () => ({ id: system.id, keyId: system.writeKeyId, eventName: 'Order Completed', userId: 'ada', writeKey: system.writeKey });
+  const operations = () =>
+    Object.entries(api.document.paths).flatMap(([path, item]) => Object.entries(item).map(([method, op]) => ({ path, method: method.toUpperCase(), op })));
+  // An empty object: every route checks credentials before the body's fields.
+  const hasBody = (method: string) => method !== 'GET' && method !== 'DELETE';
+
+  it('answers 401 without credentials on every operation that declares security', async () => {
+    const secured = operations().filter(({ op }) => op.security.length > 0);
+    expect(secured.length).toBeGreaterThan(30);
+    for (const { path, method } of secured) {
+      await api.call(method, path, 401, { params: params(), headers: noAuth, ...(hasBody(method) ? { json: {} } : {}) });
+    }
+  });
+
+  it("answers 403 to a key of a kind the operation does not declare", async () => {
+    for (const { path, method, op } of operations()) {
+      const schemes = op.security.map((requirement) => Object.keys(requirement)[0]);
+      if (schemes.length === 0 || schemes.includes('writeKey')) continue;
+      // Admin-only operations refuse the secret key; the secret key's reads refuse the write key.
+      const key = schemes.includes('secretKey') ? { authorization: basic(system.writeKey) } : bearer(system.secretKey);
+      await api.call(method, path, 403, { params: params(), headers: key, ...(hasBody(method) ? { json: {} } : {}) });
+    }
+  });
+});
+
 describe('coverage', () => {
   it('exercised every documented operation with a success', () => {
     const missing = api.operations().filter((op) => ![...(api.seen.get(op) ?? [])].some((status) => status < 300));
