@@ -10,8 +10,10 @@ export { ok, err, type Result } from './shared/result';
 export type { Page } from './shared/cursor';
 export type { DomainEvent } from './shared/domain-event';
 export { uuidv7, isUuid } from './shared/ids';
-export type { Partner, CreatePartnerInput, UpdatePartnerInput } from './partners/partner';
+export { createPartnerInput, updatePartnerInput, type Partner, type CreatePartnerInput, type UpdatePartnerInput } from './partners/partner';
 export {
+  addSystemInput,
+  updateSystemSettingsInput,
   defaultSystemSettings,
   type PartnerSystem,
   type SystemSettings,
@@ -22,9 +24,9 @@ export type { AddedSystem } from './partners/add-system.command';
 export type { PartnerRepository, SystemRepository } from './partners/partner-repository';
 export { parseApiKey, type ApiKey, type KeyKind } from './keys/api-key';
 export type { KeyPrincipal } from './keys/authenticate-key.query';
-export type { PlaintextKey } from './keys/key-commands';
+export { issueKeyInput, type IssueKeyInput, type PlaintextKey } from './keys/key-commands';
 export type { KeyRepository, KeyCredential } from './keys/key-repository';
-export type { EventStructure, DefineEventStructureInput } from './event-structures/event-structure';
+export { defineEventStructureInput, type EventStructure, type DefineEventStructureInput } from './event-structures/event-structure';
 export type { DefinedStructure } from './event-structures/define-event-structure.command';
 export type { EventStructureRepository } from './event-structures/event-structure-repository';
 export type { SchemaViolation } from './event-structures/compile-schema';

@@ -1,8 +1,10 @@
+import { z } from 'zod';
 import type { Repositories } from '../storage/storage';
 import type { HandlerContext } from '../shared/context';
 import { inTransaction } from '../shared/context';
-import { InactiveError, InvalidInputError, NotFoundError, type TrackingError } from '../shared/errors';
+import { InactiveError, NotFoundError, type TrackingError } from '../shared/errors';
 import { isUuid } from '../shared/ids';
+import { validateInput } from '../shared/validate-input';
 import { err, ok, type Result } from '../shared/result';
 import { isKeyId, issueApiKey, revokeApiKey, type ApiKey, type KeyKind } from './api-key';
 
@@ -14,12 +16,15 @@ export interface PlaintextKey {
   replacesKeyId: string | null;
 }
 
+/** Input of {@link issueKey}: which kind of key to issue. */
+export const issueKeyInput = z.object({ kind: z.enum(['write', 'secret'], 'must be "write" or "secret"') });
+export type IssueKeyInput = z.input<typeof issueKeyInput>;
+
 /** Issues another key of a kind for an active system; existing keys keep working. */
 export function issueKey(ctx: HandlerContext, systemId: string, input: unknown): Promise<Result<PlaintextKey, TrackingError>> {
-  const kind = (input as { kind?: unknown } | null)?.kind;
-  if (kind !== 'write' && kind !== 'secret') {
-    return Promise.resolve(err(InvalidInputError.field('kind', 'must be "write" or "secret"')));
-  }
+  const parsed = validateInput(issueKeyInput, input);
+  if (!parsed.ok) return Promise.resolve(parsed);
+  const { kind } = parsed.value;
   return inTransaction<Result<PlaintextKey, TrackingError>>(ctx, async (tx) => {
     const system = await activeSystem(tx, systemId);
     if (!system.ok) return { result: system, events: [] };

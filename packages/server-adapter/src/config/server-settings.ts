@@ -72,6 +72,16 @@ export const serverSettingSpecs = {
     default: 'public',
     help: 'GET /metrics for Prometheus: public, admin (needs the admin token) or off',
   },
+  docs: {
+    schema: z
+      .union([z.boolean(), onOff])
+      .default(true)
+      .transform((v) => v === true || v === 'on'),
+    flag: '--docs',
+    env: 'VOLCANION_DOCS',
+    default: 'on',
+    help: 'GET /docs, the browsable API reference (on) or not (off); GET /openapi.json is always served',
+  },
   trustProxy: {
     schema: z.coerce.number().int('must be a number of proxies').min(0).max(10).default(0),
     flag: '--trust-proxy',

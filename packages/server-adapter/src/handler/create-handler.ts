@@ -9,6 +9,7 @@ import { registerStatsRoutes } from '../routes/stats';
 import { registerSystemRoutes } from '../routes/systems';
 import { registerHealthRoutes } from '../routes/health';
 import { registerMetricsRoute } from '../routes/metrics';
+import { registerOpenApiRoutes } from '../routes/openapi';
 import { ServerMetrics } from '../observability/metrics';
 import { requestIdFrom } from '../observability/request-id';
 import { requestLogger } from '../observability/request-logger';
@@ -19,7 +20,7 @@ import { fromFetchRequest, toFetchResponse, underBasePath, type ApiRequest, type
 import { OriginNotAllowed, preflightResponse } from './cors';
 import { errorResponse, HttpProblem, problemResponse } from './problem';
 import { isUnavailable } from './unavailable';
-import { NoRoute, Router } from './router';
+import { NoRoute, Router, type RegisteredRoute } from './router';
 
 /** A fetch-style handler: the whole HTTP API of Volcanion Tracking. */
 export type FetchHandler = (request: Request) => Promise<Response>;
@@ -31,6 +32,8 @@ export type ApiHandler = (request: ApiRequest) => Promise<ApiResponse>;
 export interface MountableApi {
   api: ApiHandler;
   trustProxy: TrustProxy;
+  /** Every route with its spec: what `/openapi.json` documents. */
+  routes: readonly RegisteredRoute[];
 }
 
 // The label of requests no route matched: one value, however many paths are probed.
@@ -74,6 +77,8 @@ export function createHandler(options: HandlerOptions): FetchHandler {
 
   const metrics = resolved.metrics === false ? null : new ServerMetrics(resolved.platform, resolved.metrics);
   if (metrics) registerMetricsRoute(router, resolved, metrics, resolved.metrics !== false && resolved.metrics.requireAdminToken === true);
+  // Last: the document covers every route registered before it.
+  registerOpenApiRoutes(router, resolved);
 
   const api: ApiHandler = (request) =>
     inRequestSpan(request, async (span) => {
@@ -138,6 +143,6 @@ export function createHandler(options: HandlerOptions): FetchHandler {
     if (host) url.host = host;
     return toFetchResponse(await api(fromFetchRequest(request, url, path, resolved.basePath, clientIp)));
   };
-  apiHandlers.set(fetchHandler, { api, trustProxy: resolved.trustProxy });
+  apiHandlers.set(fetchHandler, { api, trustProxy: resolved.trustProxy, routes: router.routes });
   return fetchHandler;
 }

@@ -51,6 +51,17 @@ export interface HandlerOptions {
   metrics?: MetricsOptions | false;
   /** What `GET /health/ready` checks besides the database and migrations. */
   health?: HealthOptions;
+  /**
+   * `GET /openapi.json`: the OpenAPI 3.1 document of every route, generated from the zod schemas
+   * that validate requests. Public, like the API's shape it describes. Default true.
+   */
+  openapi?: boolean;
+  /**
+   * `GET /docs`: a self-contained HTML reference rendered from that document (no external assets,
+   * strict Content-Security-Policy). Public. Default false here, so an app that mounts the handler
+   * does not grow a page it did not ask for; the standalone server turns it on (`--docs`).
+   */
+  docs?: boolean;
 }
 
 /** Options with their defaults applied. */
@@ -70,5 +81,7 @@ export function resolveOptions(options: HandlerOptions): ResolvedOptions {
     trustProxy: options.trustProxy ?? false,
     metrics: options.metrics ?? {},
     health: options.health ?? {},
+    openapi: options.openapi ?? true,
+    docs: options.docs ?? false,
   };
 }

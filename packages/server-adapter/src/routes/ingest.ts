@@ -1,29 +1,64 @@
 import { ForbiddenError, InvalidInputError, type MessageType } from '@volcanion-tracking/core';
+import type { z } from 'zod';
 import { identify, presentedToken } from '../handler/auth';
 import { allowOrigin } from '../handler/cors';
 import type { ResolvedOptions } from '../handler/handler-options';
 import { json } from '../handler/json';
 import { readJsonBody } from '../handler/read-body';
 import type { RouteContext, Router } from '../handler/router';
+import { ok, problems } from '../openapi/responses';
+import type { RouteSpec } from '../openapi/route-spec';
+import { batchSchema, ingestResultSchema, messageSchemas } from '../schemas/ingest-schemas';
 import { valueOf } from './route-helpers';
 
 /** Segment's routes and the one-letter ones analytics-next uses (`/v1/t` is track, `/v1/b` batch). */
 const singleRoutes: Record<MessageType, string> = { track: 't', identify: 'i', page: 'p', screen: 's', group: 'g', alias: 'a' };
 
+const summaries: Record<MessageType, string> = {
+  track: 'Record an action the person took',
+  identify: 'Say who the person is',
+  page: 'Record a page view',
+  screen: 'Record an app screen view',
+  group: 'Put the person in a group',
+  alias: 'Merge two ids of one person',
+};
+
+// Bodies that real clients send: browsers use text/plain (sendBeacon), rudder-sdk-node a form field.
+const contentTypes = ['application/json', 'text/plain', 'application/x-www-form-urlencoded'];
+
+/** What every ingestion route shares in its spec. */
+function ingestSpec(operationId: string, summary: string, schema: z.ZodType, description: string): RouteSpec {
+  return {
+    operationId,
+    summary,
+    description: `${description} Answers 200 only once the accepted events are committed; a messageId the system has already is not stored again. Bodies may be gzip or deflate encoded and at most 500 KB.`,
+    tag: 'Tracking API',
+    auth: 'write-key',
+    body: { schema, contentTypes },
+    responses: { 200: ok(ingestResultSchema, 'Stored'), ...problems(400, 401, 403, 413, 415, 503) },
+  };
+}
+
 /** Segment's HTTP Tracking API: one route per message type, `/v1/batch` (`/v1/import`, `/v1/b`). */
 export function registerIngestRoutes(router: Router, options: ResolvedOptions): void {
   for (const [type, letter] of Object.entries(singleRoutes) as [MessageType, string][]) {
-    router.on('POST', `/v1/${type}`, (ctx) => ingest(ctx, options, type));
-    router.on('POST', `/v1/${letter}`, (ctx) => ingest(ctx, options, type));
+    const about = `Segment's \`${type}\` call.`;
+    router.on('POST', `/v1/${type}`, ingestSpec(type, summaries[type], messageSchemas[type], about), (ctx) => ingest(ctx, options, type));
+    router.on('POST', `/v1/${letter}`, ingestSpec(`${type}Short`, summaries[type], messageSchemas[type], `${about} The path analytics-next uses.`), (ctx) =>
+      ingest(ctx, options, type),
+    );
   }
-  for (const path of ['/v1/batch', '/v1/import', '/v1/b']) router.on('POST', path, (ctx) => ingest(ctx, options));
+  const batch = 'Many messages of any type; items that break the rules are named in `rejected` while their valid neighbours are stored, and when every item is refused the answer is 400.';
+  router.on('POST', '/v1/batch', ingestSpec('batch', 'Send many messages at once', batchSchema, batch), (ctx) => ingest(ctx, options));
+  router.on('POST', '/v1/import', ingestSpec('import', 'Send many messages at once (Segment\'s import)', batchSchema, batch), (ctx) => ingest(ctx, options));
+  router.on('POST', '/v1/b', ingestSpec('batchShort', 'Send many messages at once', batchSchema, `${batch} The path analytics-next uses.`), (ctx) => ingest(ctx, options));
 }
 
 /**
  * Authenticates with the key (HTTP Basic username, Bearer, or `writeKey` in the body), stores the
  * events and answers 200 only after they are committed.
  */
-async function ingest({ request }: RouteContext, { platform, admin, maxIngestBodyBytes }: ResolvedOptions, type?: MessageType) {
+async function ingest({ request }: RouteContext<unknown, unknown>, { platform, admin, maxIngestBodyBytes }: ResolvedOptions, type?: MessageType) {
   const body = await readJsonBody(request, { maxBytes: maxIngestBodyBytes, flavour: 'ingest' });
   if (typeof body.value !== 'object' || body.value === null || Array.isArray(body.value)) {
     throw InvalidInputError.field('', 'The body must be a JSON object');
@@ -49,5 +84,6 @@ async function ingest({ request }: RouteContext, { platform, admin, maxIngestBod
       clientIp: request.clientIp ?? undefined,
     }),
   );
-  return json(200, outcome.rejected.length > 0 ? { success: true, rejected: outcome.rejected } : { success: true }, cors);
+  const result: z.output<typeof ingestResultSchema> = outcome.rejected.length > 0 ? { success: true, rejected: outcome.rejected } : { success: true };
+  return json(200, result, cors);
 }

@@ -1,7 +1,10 @@
 import { NotFoundError } from '@volcanion-tracking/core';
+import { z } from 'zod';
 import type { ResolvedOptions } from '../handler/handler-options';
 import { json } from '../handler/json';
 import type { Router } from '../handler/router';
+import { ok, problems } from '../openapi/responses';
+import { projectSettingsSchema } from '../schemas/project-settings-schema';
 
 /**
  * `GET /v1/projects/:writeKey/settings`: the settings document analytics-next loads from its CDN.
@@ -9,17 +12,28 @@ import type { Router } from '../handler/router';
  * integration's `apiHost` and `protocol` point at the host and path prefix the request came to.
  */
 export function registerProjectSettingsRoute(router: Router, { platform }: ResolvedOptions): void {
-  router.on('GET', '/v1/projects/:writeKey/settings', async ({ request, url, params }) => {
-    const principal = await platform.authenticateKey(params.writeKey!);
-    if (!principal.ok) throw new NotFoundError('project', params.writeKey!);
-    return json(
-      200,
-      {
+  router.on(
+    'GET',
+    '/v1/projects/:writeKey/settings',
+    {
+      operationId: 'getProjectSettings',
+      summary: 'Settings for analytics-next',
+      description:
+        "The document analytics-next loads from its CDN: load it with `cdnURL` set to this server and it sends events here. The write key in the path is the credential; an unknown one is 404.",
+      tag: 'Tracking API',
+      auth: 'public',
+      params: z.object({ writeKey: z.string().describe('The write key') }),
+      responses: { 200: ok(projectSettingsSchema, 'The settings'), ...problems(404, 503) },
+    },
+    async ({ request, url, params }) => {
+      const principal = await platform.authenticateKey(params.writeKey);
+      if (!principal.ok) throw new NotFoundError('project', params.writeKey);
+      const settings: z.output<typeof projectSettingsSchema> = {
         integrations: {
           'Segment.io': {
             apiKey: params.writeKey,
             apiHost: `${url.host}${request.basePath}/v1`,
-            protocol: url.protocol.replace(':', ''),
+            protocol: url.protocol === 'https:' ? 'https' : 'http',
             unbundledIntegrations: [],
             addBundledMetadata: true,
             maybeBundledConfigIds: {},
@@ -33,8 +47,8 @@ export function registerProjectSettingsRoute(router: Router, { platform }: Resol
         metrics: { sampleRate: 0 },
         legacyVideoPluginsEnabled: false,
         remotePlugins: [],
-      },
-      { 'access-control-allow-origin': '*', 'cache-control': 'public, max-age=60' },
-    );
-  });
+      };
+      return json(200, settings, { 'access-control-allow-origin': '*', 'cache-control': 'public, max-age=60' });
+    },
+  );
 }

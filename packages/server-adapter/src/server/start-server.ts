@@ -61,6 +61,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       logger,
       trustProxy: settings.trustProxy,
       metrics: settings.metrics === 'off' ? false : { requireAdminToken: settings.metrics === 'admin' },
+      docs: settings.docs,
       health: { shuttingDown: () => draining, checks: redis ? { redis: () => redis.ping() } : {} },
     });
     const listener = createNodeListener(handler);
