@@ -4,6 +4,7 @@ import type { AdminVerifier } from './auth';
 import type { TrustProxy } from './client-ip';
 import type { MetricsOptions } from '../observability/metrics';
 import type { HealthOptions } from '../routes/health';
+import { resolveRateLimits, type RateLimitOptions, type ResolvedRateLimits } from '../rate-limits/rate-limit-options';
 
 /**
  * A pino-compatible logger subset; pass your app's logger (pino, Fastify's `app.log`) to see ours
@@ -51,10 +52,18 @@ export interface HandlerOptions {
   metrics?: MetricsOptions | false;
   /** What `GET /health/ready` checks besides the database and migrations. */
   health?: HealthOptions;
+  /**
+   * Token-bucket rate limits per write key, secret key, admin token and (without valid
+   * credentials) client address; a refused request gets a 429 with `Retry-After` before anything
+   * of it is stored. See {@link RateLimitOptions} for the buckets and defaults; pass a Redis
+   * limiter to share budgets between instances. `false` turns rate limiting off. Default on, in
+   * process.
+   */
+  rateLimits?: RateLimitOptions | false;
 }
 
 /** Options with their defaults applied. */
-export type ResolvedOptions = Required<HandlerOptions>;
+export type ResolvedOptions = Required<Omit<HandlerOptions, 'rateLimits'>> & { rateLimits: ResolvedRateLimits | false };
 
 const silent: Logger = { info() {}, warn() {}, error() {} };
 
@@ -70,5 +79,6 @@ export function resolveOptions(options: HandlerOptions): ResolvedOptions {
     trustProxy: options.trustProxy ?? false,
     metrics: options.metrics ?? {},
     health: options.health ?? {},
+    rateLimits: resolveRateLimits(options.rateLimits),
   };
 }

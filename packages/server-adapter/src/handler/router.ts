@@ -1,5 +1,6 @@
 import type { ApiRequest, ApiResponse } from './api-message';
 import type { Logger } from './handler-options';
+import type { RequestRateLimit } from '../rate-limits/request-rate-limit';
 import { HttpProblem } from './problem';
 
 /** What a route handler is given. */
@@ -9,6 +10,8 @@ export interface RouteContext {
   params: Record<string, string>;
   /** Logs with the request id on every line. */
   log: Logger;
+  /** This request's rate limit; routes that charge by what the body holds (ingestion) call it. */
+  rateLimit: RequestRateLimit;
 }
 
 export type RouteHandler = (ctx: RouteContext) => Promise<ApiResponse>;

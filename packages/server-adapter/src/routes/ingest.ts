@@ -10,20 +10,30 @@ import { valueOf } from './route-helpers';
 /** Segment's routes and the one-letter ones analytics-next uses (`/v1/t` is track, `/v1/b` batch). */
 const singleRoutes: Record<MessageType, string> = { track: 't', identify: 'i', page: 'p', screen: 's', group: 'g', alias: 'a' };
 
+const batchRoutes = ['/v1/batch', '/v1/import', '/v1/b'];
+const ingestRoutes = new Set([...Object.entries(singleRoutes).flatMap(([type, letter]) => [`/v1/${type}`, `/v1/${letter}`]), ...batchRoutes]);
+
+/** True for the ingestion routes, which charge their rate limit by the events they carry. */
+export function isIngestRoute(route: string): boolean {
+  return ingestRoutes.has(route);
+}
+
 /** Segment's HTTP Tracking API: one route per message type, `/v1/batch` (`/v1/import`, `/v1/b`). */
 export function registerIngestRoutes(router: Router, options: ResolvedOptions): void {
   for (const [type, letter] of Object.entries(singleRoutes) as [MessageType, string][]) {
     router.on('POST', `/v1/${type}`, (ctx) => ingest(ctx, options, type));
     router.on('POST', `/v1/${letter}`, (ctx) => ingest(ctx, options, type));
   }
-  for (const path of ['/v1/batch', '/v1/import', '/v1/b']) router.on('POST', path, (ctx) => ingest(ctx, options));
+  for (const path of batchRoutes) router.on('POST', path, (ctx) => ingest(ctx, options));
 }
 
 /**
- * Authenticates with the key (HTTP Basic username, Bearer, or `writeKey` in the body), stores the
- * events and answers 200 only after they are committed.
+ * Authenticates with the key (HTTP Basic username, Bearer, or `writeKey` in the body), charges the
+ * write key's rate limit one token per event (so a batch of 100 costs what 100 single calls do;
+ * at least one per request), stores the events and answers 200 only after they are committed. A
+ * request over the limit is refused whole before anything is stored: never partly accepted.
  */
-async function ingest({ request }: RouteContext, { platform, admin, maxIngestBodyBytes }: ResolvedOptions, type?: MessageType) {
+async function ingest({ request, rateLimit }: RouteContext, { platform, admin, maxIngestBodyBytes }: ResolvedOptions, type?: MessageType) {
   const body = await readJsonBody(request, { maxBytes: maxIngestBodyBytes, flavour: 'ingest' });
   if (typeof body.value !== 'object' || body.value === null || Array.isArray(body.value)) {
     throw InvalidInputError.field('', 'The body must be a JSON object');
@@ -40,6 +50,7 @@ async function ingest({ request }: RouteContext, { platform, admin, maxIngestBod
     if (!Array.isArray(fields.batch)) throw InvalidInputError.field('batch', 'must be an array of messages');
     messages = fields.batch;
   }
+  await rateLimit.chargeKey(caller.principal, messages.length);
   const outcome = valueOf(
     await platform.ingest(caller.principal, {
       messages,

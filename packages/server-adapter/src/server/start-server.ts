@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createPlatform, Projector, type Platform, type Storage } from '@volcanion-tracking/core';
+import { createPlatform, MemoryRateLimiter, Projector, type Platform, type Storage } from '@volcanion-tracking/core';
 import { parseServerSettings, type ServerSettingsInput } from '../config/server-settings';
 import { createHandler } from '../handler/create-handler';
 import type { Logger } from '../handler/handler-options';
@@ -62,6 +62,13 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       trustProxy: settings.trustProxy,
       metrics: settings.metrics === 'off' ? false : { requireAdminToken: settings.metrics === 'admin' },
       health: { shuttingDown: () => draining, checks: redis ? { redis: () => redis.ping() } : {} },
+      // With Redis, every instance draws on the same buckets; without it, each has its own.
+      rateLimits: settings.rateLimits && {
+        limiter: redis ? redis.rateLimiter : new MemoryRateLimiter(),
+        ingest: settings.ingestRateLimit,
+        api: settings.apiRateLimit,
+        unauthenticated: settings.unauthenticatedRateLimit,
+      },
     });
     const listener = createNodeListener(handler);
     const server = createServer((req, res) => {

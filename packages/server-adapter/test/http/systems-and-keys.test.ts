@@ -18,7 +18,7 @@ describe('POST /api/partners/:id/systems', () => {
     const res = await addSystem(partnerId, { name: 'Web Shop', description: 'the shop', settings: { invalidEvents: 'reject' } });
     const system = await expectJson(res, 201);
     expect(system).toMatchObject({ partnerId, name: 'Web Shop', description: 'the shop', active: true });
-    expect(system.settings).toEqual({ invalidEvents: 'reject', unplannedEvents: 'allow', allowedOrigins: null });
+    expect(system.settings).toEqual({ invalidEvents: 'reject', unplannedEvents: 'allow', allowedOrigins: null, rateLimits: { ingest: null, api: null } });
     expect(system.writeKey).toMatch(new RegExp(`^wk_${system.writeKeyId}_[A-Za-z0-9_-]{43}$`));
     expect(system.secretKey).toMatch(new RegExp(`^sk_${system.secretKeyId}_[A-Za-z0-9_-]{43}$`));
     expect(res.headers.get('location')).toBe(`/api/systems/${system.id}`);
