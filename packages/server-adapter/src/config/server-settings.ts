@@ -69,6 +69,13 @@ export const serverSettingSpecs = {
     env: 'REDIS_URL',
     help: 'a redis:// URL: share the analytics cache and key revocations between instances',
   },
+  redisPrefix: {
+    schema: z.string().min(1).max(100).default('vt:'),
+    flag: '--redis-prefix',
+    env: 'VOLCANION_REDIS_PREFIX',
+    default: 'vt:',
+    help: 'prefix of every Redis key and channel, so several deployments can share one Redis',
+  },
   adminToken: {
     schema: z.string().min(16, 'must be at least 16 characters').optional(),
     flag: '--admin-token',
@@ -105,7 +112,7 @@ export const serverSettingSpecs = {
   },
   rateLimits: {
     schema: z
-      .union([z.boolean(), onOff])
+      .union([z.boolean(), onOff], 'must be on or off')
       .default(true)
       .transform((v) => v === true || v === 'on'),
     flag: '--rate-limits',

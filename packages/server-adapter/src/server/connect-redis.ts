@@ -7,11 +7,12 @@ import type { Logger } from '../handler/handler-options';
  * readiness. The client fails fast instead of queueing commands while Redis is away, so requests
  * go on without the cache, and without rate limits, rather than waiting for it.
  */
-export function connectRedis(url: string, logger?: Logger) {
+export function connectRedis(url: string, prefix: string, logger?: Logger) {
   const client = new Redis(url, { enableOfflineQueue: false, maxRetriesPerRequest: 1, commandTimeout: 250, lazyConnect: false });
   let warned = 0;
   const shared = createRedisCache({
     client: client as unknown as RedisLike,
+    prefix,
     onError(error) {
       // Reported at most every 10 s: a Redis outage must not flood the log.
       if (Date.now() - warned > 10_000) {
@@ -22,6 +23,7 @@ export function connectRedis(url: string, logger?: Logger) {
   });
   const rateLimiter = createRedisRateLimiter({
     client: client as unknown as RedisLike,
+    prefix,
     // Told once per outage by the limiter itself.
     onError: (error) => logger?.warn({ err: error }, 'redis unavailable; rate limits are not enforced until it is back'),
   });

@@ -45,7 +45,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const settings = parseServerSettings(options as Record<string, unknown>);
   const logger = options.logger;
   const storage = options.storage ?? (await openStorage(settings));
-  const redis = settings.redisUrl ? connectRedis(settings.redisUrl, logger) : null;
+  const redis = settings.redisUrl ? connectRedis(settings.redisUrl, settings.redisPrefix, logger) : null;
   const platform = createPlatform({
     storage,
     maxSystemsPerPartner: settings.maxSystemsPerPartner,
