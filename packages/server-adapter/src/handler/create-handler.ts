@@ -113,10 +113,9 @@ export function createHandler(options: HandlerOptions): FetchHandler {
         // Browsers may read ingestion errors, except when the origin itself is what was refused.
         if (ingestion && !(error instanceof OriginNotAllowed)) response.headers['access-control-allow-origin'] = '*';
       }
-      if (rateLimit?.headers) {
-        Object.assign(response.headers, rateLimit.headers);
-        if (ingestion) response.headers['access-control-expose-headers'] = EXPOSED_RATE_LIMIT_HEADERS;
-      }
+      if (rateLimit?.headers) Object.assign(response.headers, rateLimit.headers);
+      // Browser SDKs must be able to read Retry-After (429, 503) on their cross-origin answers.
+      if (ingestion && route !== '/v1/*') response.headers['access-control-expose-headers'] = EXPOSED_RATE_LIMIT_HEADERS;
       response.headers['x-request-id'] = requestId;
       const seconds = (performance.now() - started) / 1000;
       describeRequestSpan(span, request.method, route, response.status);
