@@ -1,4 +1,4 @@
-import { ForbiddenError, InvalidInputError, type MessageType } from '@volcanion-tracking/core';
+import { ForbiddenError, ingestLimits, InvalidInputError, type MessageType } from '@volcanion-tracking/core';
 import { identify, presentedToken } from '../handler/auth';
 import { allowOrigin } from '../handler/cors';
 import type { ResolvedOptions } from '../handler/handler-options';
@@ -50,7 +50,8 @@ async function ingest({ request, rateLimit }: RouteContext, { platform, admin, m
     if (!Array.isArray(fields.batch)) throw InvalidInputError.field('batch', 'must be an array of messages');
     messages = fields.batch;
   }
-  await rateLimit.chargeKey(caller.principal, messages.length);
+  // A batch over the size limit is refused right after; it costs no more than the largest allowed.
+  await rateLimit.chargeKey(caller.principal, Math.min(messages.length, ingestLimits.maxBatchSize));
   const outcome = valueOf(
     await platform.ingest(caller.principal, {
       messages,
