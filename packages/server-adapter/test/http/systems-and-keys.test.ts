@@ -100,9 +100,10 @@ describe('PATCH /api/systems/:id/settings', () => {
   it('merges the given settings into the current ones', async () => {
     const { systemId } = await t.newSystem();
     const updated = await expectJson(await patch(systemId, { unplannedEvents: 'flag', allowedOrigins: ['https://shop.example'] }), 200);
-    expect(updated.settings).toEqual({ invalidEvents: 'flag', unplannedEvents: 'flag', allowedOrigins: ['https://shop.example'] });
+    const defaults = { rateLimits: { ingest: null, api: null } };
+    expect(updated.settings).toEqual({ invalidEvents: 'flag', unplannedEvents: 'flag', allowedOrigins: ['https://shop.example'], ...defaults });
     const again = await expectJson(await patch(systemId, { invalidEvents: 'reject' }), 200);
-    expect(again.settings).toEqual({ invalidEvents: 'reject', unplannedEvents: 'flag', allowedOrigins: ['https://shop.example'] });
+    expect(again.settings).toEqual({ invalidEvents: 'reject', unplannedEvents: 'flag', allowedOrigins: ['https://shop.example'], ...defaults });
   });
 
   it.each([
