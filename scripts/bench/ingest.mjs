@@ -204,7 +204,7 @@ async function benchServerMode(mode, dbUrl, payloads, results) {
   const dataDir = join(state.tmpDir, 'pglite');
   const storageArgs = mode === 'postgres' ? ['--database-url', dbUrl] : ['--data-dir', dataDir];
   // cwd is the temp dir so nothing the server might write lands in the repository.
-  const child = await startChild(`server (${mode})`, SERVER_BIN, ['serve', '--port', '0', '--admin-token', adminToken, ...storageArgs], {
+  const child = await startChild(`server (${mode})`, SERVER_BIN, ['serve', '--port', '0', '--admin-token', adminToken, '--rate-limits', 'off', ...storageArgs], {
     cwd: state.tmpDir,
     readyTimeoutMs: 60_000,
   });

@@ -134,10 +134,12 @@ export function createVolcanion(calls: StubCall[] = []): Volcanion {
     inflight = batch;
     inflightBytes = byteLength(body);
     sending.then(
-      safe((status: number) => {
+      safe((response: Response | 0) => {
+        const status = (response as Response).status;
         inflight = [];
         inflightBytes = 0;
-        // Stored, or refused for good (4xx): done. Offline, blocked, 5xx, 408, 429: retry later.
+        // Stored, or refused for good (4xx): done. Offline, blocked, 5xx, 408, 429: retry later, after
+        // the server's Retry-After in seconds (rate limits) plus the backoff, which spreads the retries.
         if (status && status < 500 && status !== 408 && status !== 429) {
           failures = 0;
           remove(batch);
@@ -145,7 +147,8 @@ export function createVolcanion(calls: StubCall[] = []): Volcanion {
           if (backlog) flush();
           else schedule();
         } else {
-          timer = setTimeout(safe(flush), backoff(failures++));
+          // `~~` reads a missing header, or a date (which we do not parse), as 0.
+          timer = setTimeout(safe(flush), backoff(failures++) + ~~((response as Response).headers?.get('retry-after') as never) * 1e3);
         }
       }),
     );

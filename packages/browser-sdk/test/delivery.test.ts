@@ -190,6 +190,25 @@ describe('retries', () => {
     expect(stack.received.filter((m) => m.event === 'Retried')).toHaveLength(1);
   });
 
+  it('a 429 is retried no sooner than its Retry-After, and the event is stored once', async () => {
+    // The real server's rate limit: one event, then a token every 4 s.
+    const { systemId, writeKey } = await stack.newSystem({ rateLimits: { ingest: { perSecond: 0.25, burst: 1 } } });
+    context = await browser.newContext();
+    const page = await context.newPage();
+    const answers: { at: number; status: number; retryAfter: string | null }[] = [];
+    page.on('response', (response) => {
+      if (response.url().endsWith('/v1/batch')) answers.push({ at: Date.now(), status: response.status(), retryAfter: response.headers()['retry-after'] ?? null });
+    });
+    await page.goto(stack.page(sdkPage({ writeKey, options: { host: stack.api, flushAt: 1 }, body: `volcanion.track('First'); volcanion.track('Limited');` })));
+    await waitFor('both events', async () => (await stack.stored(systemId)).length === 2, 20_000);
+    const limited = answers.find((a) => a.status === 429)!;
+    expect(limited.retryAfter).toBe('4');
+    const retried = answers[answers.indexOf(limited) + 1]!;
+    // Backoff alone would have retried after 0.5–1 s.
+    expect(retried.at - limited.at).toBeGreaterThanOrEqual(3900);
+    expect(stack.received.filter((m) => m.event === 'Limited').length).toBe(1);
+  });
+
   it('a batch the server refuses for good (unknown write key) is dropped and reported, not retried', async () => {
     context = await browser.newContext();
     const page = await context.newPage();

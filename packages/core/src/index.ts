@@ -56,4 +56,7 @@ export type {
   FunnelQuery,
   UserProfile,
 } from './analytics/analytics-store';
+export { MemoryRateLimiter, type MemoryRateLimiterOptions } from './rate-limits/memory-rate-limiter';
+export type { RateLimiter, RateLimitPolicy, RateLimitDecision } from './rate-limits/rate-limiter';
+export { defaultSystemRateLimits, type SystemRateLimits } from './rate-limits/system-rate-limits';
 export { MemoryAnswerCache, answerKey, type AnswerCache, type InvalidationBus } from './analytics/answer-cache';

@@ -54,6 +54,25 @@ describe.each(BACKENDS)('against the real server on %s', (backend) => {
     await client.closeAndFlush();
   });
 
+  it('waits out the server\'s rate limit (429 with Retry-After) and then delivers everything once', async () => {
+    // A batch larger than the burst is taken from the full bucket and leaves it in debt: the next one waits.
+    const system = await server.newSystem({ rateLimits: { ingest: { perSecond: 4, burst: 4 } } });
+    const client = new TrackingClient({ writeKey: system.writeKey, host: server.url, flushAt: 8, flushInterval: 10 });
+    const retries: { status?: number; delayMs: number }[] = [];
+    client.on('retry', ({ status, delayMs }) => retries.push({ status, delayMs }));
+    const send = (round: number) => Promise.all(Array.from({ length: 8 }, (_, i) => client.track({ userId: 'u', event: 'Limited', properties: { round, i } })));
+    expect((await send(1)).every((r) => r.ok)).toBe(true);
+    expect(retries).toEqual([]);
+    expect((await send(2)).every((r) => r.ok)).toBe(true);
+    expect(retries.length).toBeGreaterThan(0);
+    for (const retry of retries) {
+      expect(retry.status).toBe(429);
+      expect(retry.delayMs).toBeGreaterThanOrEqual(1000);
+    }
+    expect(await system.stored()).toHaveLength(16);
+    await client.closeAndFlush();
+  });
+
   it.each([true, false])('delivers a burst of 3,000 calls exactly once (gzip: %s)', async (gzip) => {
     const system = await server.newSystem();
     const client = new TrackingClient({ writeKey: system.writeKey, host: server.url, gzip });

@@ -16,7 +16,7 @@ export function deactivateSystem(ctx: HandlerContext, systemId: string): Promise
   });
 }
 
-/** Changes a system's validation policy or allowed origins. */
+/** Changes a system's validation policy, allowed origins or rate limits. */
 export function updateSystemSettings(
   ctx: HandlerContext,
   systemId: string,

@@ -61,7 +61,7 @@ describe('addSystem', () => {
           name: 'Web Shop',
           description: 'Storefront',
           active: true,
-          settings: { invalidEvents: 'flag', unplannedEvents: 'allow', allowedOrigins: null },
+          settings: { invalidEvents: 'flag', unplannedEvents: 'allow', allowedOrigins: null, rateLimits: { ingest: null, api: null } },
           createdAt: t1,
           updatedAt: t1,
         },
@@ -82,8 +82,14 @@ describe('addSystem', () => {
       invalidEvents: 'reject',
       unplannedEvents: 'allow',
       allowedOrigins: ['https://shop.example'],
+      rateLimits: { ingest: null, api: null },
     });
-    expect(defaultSystemSettings).toEqual({ invalidEvents: 'flag', unplannedEvents: 'allow', allowedOrigins: null });
+    expect(defaultSystemSettings).toEqual({
+      invalidEvents: 'flag',
+      unplannedEvents: 'allow',
+      allowedOrigins: null,
+      rateLimits: { ingest: null, api: null },
+    });
   });
 
   it('refuses a system beyond the limit of active systems', () => {
@@ -133,14 +139,14 @@ describe('addSystem', () => {
 
 describe('updateSystemSettings', () => {
   it('changes only the given settings and raises SystemUpdated', () => {
-    const current = system({ settings: { invalidEvents: 'flag', unplannedEvents: 'flag', allowedOrigins: ['https://a.example'] } });
+    const current = system({ settings: { ...defaultSystemSettings, unplannedEvents: 'flag', allowedOrigins: ['https://a.example'] } });
     const result = updateSystemSettings(current, { invalidEvents: 'reject' }, t1);
     expect(result).toEqual({
       ok: true,
       value: {
         value: {
           ...current,
-          settings: { invalidEvents: 'reject', unplannedEvents: 'flag', allowedOrigins: ['https://a.example'] },
+          settings: { ...defaultSystemSettings, invalidEvents: 'reject', unplannedEvents: 'flag', allowedOrigins: ['https://a.example'] },
           updatedAt: t1,
         },
         events: [{ type: 'SystemUpdated', partnerId: 'p1', systemId: 's1', occurredAt: t1 }],
@@ -152,6 +158,34 @@ describe('updateSystemSettings', () => {
     const current = system({ settings: { ...defaultSystemSettings, allowedOrigins: ['https://a.example'] } });
     const result = updateSystemSettings(current, { allowedOrigins: null }, t1);
     expect(result.ok && result.value.value.settings.allowedOrigins).toBeNull();
+  });
+
+  it('sets each rate limit on its own, keeps the other, and resets with null', () => {
+    const ingest = { perSecond: 50, burst: 500 };
+    const api = { perSecond: 2.5, burst: 10 };
+    const withIngest = updateSystemSettings(system(), { rateLimits: { ingest } }, t1);
+    if (!withIngest.ok) throw withIngest.error;
+    expect(withIngest.value.value.settings.rateLimits).toEqual({ ingest, api: null });
+    const withBoth = updateSystemSettings(withIngest.value.value, { rateLimits: { api } }, t1);
+    if (!withBoth.ok) throw withBoth.error;
+    expect(withBoth.value.value.settings.rateLimits).toEqual({ ingest, api });
+    const oneReset = updateSystemSettings(withBoth.value.value, { rateLimits: { ingest: null } }, t1);
+    expect(oneReset.ok && oneReset.value.value.settings.rateLimits).toEqual({ ingest: null, api });
+    const allReset = updateSystemSettings(withBoth.value.value, { rateLimits: null }, t1);
+    expect(allReset.ok && allReset.value.value.settings.rateLimits).toEqual({ ingest: null, api: null });
+    const untouched = updateSystemSettings(withBoth.value.value, { invalidEvents: 'reject' }, t1);
+    expect(untouched.ok && untouched.value.value.settings.rateLimits).toEqual({ ingest, api });
+  });
+
+  it.each([
+    ['a zero rate', { ingest: { perSecond: 0, burst: 10 } }, 'rateLimits.ingest.perSecond'],
+    ['a fractional burst', { api: { perSecond: 1, burst: 1.5 } }, 'rateLimits.api.burst'],
+    ['a missing burst', { ingest: { perSecond: 1 } }, 'rateLimits.ingest.burst'],
+    ['a rate given as text', { api: { perSecond: '10', burst: 10 } }, 'rateLimits.api.perSecond'],
+    ['an unknown limit', { events: { perSecond: 1, burst: 1 } }, 'rateLimits.events'],
+    ['an unknown policy field', { ingest: { perSecond: 1, burst: 1, window: 60 } }, 'rateLimits.ingest.window'],
+  ])('rejects rate limits with %s, naming the field', (_label, rateLimits, field) => {
+    expect(fieldsOf(updateSystemSettings(system(), { rateLimits }, t1))).toEqual([field]);
   });
 
   it('names the offending setting', () => {

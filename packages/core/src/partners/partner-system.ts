@@ -8,6 +8,7 @@ import {
 } from '../shared/errors';
 import { err, ok, type Result } from '../shared/result';
 import { validateInput } from '../shared/validate-input';
+import { changeRateLimits, defaultSystemRateLimits, systemRateLimitsInput, type SystemRateLimits } from '../rate-limits/system-rate-limits';
 
 /** How a system treats events that break, or are missing from, its event structures. */
 export interface SystemSettings {
@@ -17,6 +18,8 @@ export interface SystemSettings {
   unplannedEvents: 'allow' | 'flag' | 'reject';
   /** Origins browsers may send from; `null` allows any origin (without credentials). */
   allowedOrigins: string[] | null;
+  /** The system's own rate limits; each `null` one is the server's default. */
+  rateLimits: SystemRateLimits;
 }
 
 /** The settings a new system starts with. */
@@ -24,6 +27,7 @@ export const defaultSystemSettings: SystemSettings = {
   invalidEvents: 'flag',
   unplannedEvents: 'allow',
   allowedOrigins: null,
+  rateLimits: defaultSystemRateLimits,
 };
 
 /** A site, app or backend of a partner; owns API keys, event structures and events. */
@@ -53,6 +57,7 @@ const settingsInput = z
     invalidEvents: z.enum(['flag', 'reject']).optional(),
     unplannedEvents: z.enum(['allow', 'flag', 'reject']).optional(),
     allowedOrigins: z.array(origin).max(100, 'must list at most 100 origins').nullable().optional(),
+    rateLimits: systemRateLimitsInput.optional(),
   })
   .strict();
 
@@ -100,7 +105,7 @@ export function addSystem(
     name: parsed.value.name,
     description: parsed.value.description ?? null,
     active: true,
-    settings: { ...defaultSystemSettings, ...stripUndefined(parsed.value.settings ?? {}) },
+    settings: changeSettings(defaultSystemSettings, parsed.value.settings ?? {}),
     createdAt: ids.now,
     updatedAt: ids.now,
   };
@@ -113,7 +118,7 @@ export function addSystem(
 /** Input of {@link updateSystemSettings}. */
 export const updateSystemSettingsInput = settingsInput;
 
-/** Changes how a system validates events and which origins it accepts. */
+/** Changes how a system validates events, which origins it accepts and its rate limits. */
 export function updateSystemSettings(
   system: PartnerSystem,
   input: unknown,
@@ -122,7 +127,7 @@ export function updateSystemSettings(
   if (!system.active) return err(new InactiveError('system', system.id));
   const parsed = validateInput(settingsInput, input);
   if (!parsed.ok) return parsed;
-  const updated = { ...system, settings: { ...system.settings, ...stripUndefined(parsed.value) }, updatedAt: now };
+  const updated = { ...system, settings: changeSettings(system.settings, parsed.value), updatedAt: now };
   return ok({
     value: updated,
     events: [{ type: 'SystemUpdated', partnerId: system.partnerId, systemId: system.id, occurredAt: now }],
@@ -135,6 +140,16 @@ export function deactivateSystem(system: PartnerSystem, now: Date): Changed<Part
   return {
     value: { ...system, active: false, updatedAt: now },
     events: [{ type: 'SystemDeactivated', partnerId: system.partnerId, systemId: system.id, occurredAt: now }],
+  };
+}
+
+// Settings left out keep their value; `rateLimits` is merged one level deeper (see changeRateLimits).
+function changeSettings(current: SystemSettings, input: z.output<typeof settingsInput>): SystemSettings {
+  const { rateLimits, ...flat } = input;
+  return {
+    ...current,
+    ...stripUndefined(flat),
+    rateLimits: rateLimits === undefined ? current.rateLimits : changeRateLimits(current.rateLimits, rateLimits),
   };
 }
 

@@ -130,6 +130,18 @@ export function runStorageContract({ name, create }: StorageContractOptions): vo
         expect(secret.ok && secret.value.kind).toBe('secret');
       });
 
+      it('stores a system\'s own rate limits, and the key lookup sees them', async () => {
+        const { system, writeKey } = await newSystem();
+        const rateLimits = { ingest: { perSecond: 12.5, burst: 250 }, api: null };
+        const changed = await platform.updateSystemSettings(system.id, { rateLimits });
+        expect(changed.ok && changed.value.settings.rateLimits).toEqual(rateLimits);
+        expect((await storage.systems.findById(system.id))?.settings.rateLimits).toEqual(rateLimits);
+        const credential = await storage.keys.findCredential(writeKey.id);
+        expect(credential?.system.settings.rateLimits).toEqual(rateLimits);
+        const fresh = await newSystem();
+        expect((await storage.systems.findById(fresh.system.id))?.settings.rateLimits).toEqual({ ingest: null, api: null });
+      });
+
       it('stores keys only as hashes', async () => {
         const { writeKey } = await newSystem();
         const stored = await storage.keys.findById(writeKey.id);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { defaultRateLimits } from '../rate-limits/rate-limit-options';
 
 /** One setting of the standalone server: its schema, CLI flag, environment variable and help line. */
 interface SettingSpec {
@@ -12,6 +13,29 @@ interface SettingSpec {
 
 const onOff = z.enum(['on', 'off'], 'must be on or off');
 const milliseconds = (max: number) => z.coerce.number().int('must be a whole number of milliseconds').min(0).max(max);
+
+/** A token bucket as `PER_SECOND:BURST` (`5000:50000`) from flags and variables, or as an object from code. */
+const ratePolicy = (fallback: { perSecond: number; burst: number }) =>
+  z
+    .union([z.string(), z.object({ perSecond: z.number(), burst: z.number() })], 'must be PER_SECOND:BURST, such as 100:1000')
+    .default(fallback)
+    .transform((value, ctx) => {
+      const match = typeof value === 'string' ? /^(\d+(?:\.\d+)?):(\d+)$/.exec(value.trim()) : null;
+      const policy = typeof value === 'string' ? (match ? { perSecond: Number(match[1]), burst: Number(match[2]) } : null) : value;
+      const problem = !policy
+        ? 'must be PER_SECOND:BURST, such as 100:1000'
+        : !(policy.perSecond > 0 && policy.perSecond <= 1_000_000)
+          ? 'the rate per second must be greater than 0 and at most 1000000'
+          : !(Number.isInteger(policy.burst) && policy.burst >= 1 && policy.burst <= 100_000_000)
+            ? 'the burst must be a whole number from 1 to 100000000'
+            : null;
+      if (problem) {
+        ctx.addIssue({ code: 'custom', message: problem });
+        return z.NEVER;
+      }
+      return { perSecond: policy!.perSecond, burst: policy!.burst };
+    });
+const policyText = (p: { perSecond: number; burst: number }) => `${p.perSecond}:${p.burst}`;
 
 /**
  * Every setting of `volcanion-tracking` and `startServer()`: one zod schema each, so flags,
@@ -44,6 +68,13 @@ export const serverSettingSpecs = {
     flag: '--redis-url',
     env: 'REDIS_URL',
     help: 'a redis:// URL: share the analytics cache and key revocations between instances',
+  },
+  redisPrefix: {
+    schema: z.string().min(1).max(100).default('vt:'),
+    flag: '--redis-prefix',
+    env: 'VOLCANION_REDIS_PREFIX',
+    default: 'vt:',
+    help: 'prefix of every Redis key and channel, so several deployments can share one Redis',
   },
   adminToken: {
     schema: z.string().min(16, 'must be at least 16 characters').optional(),
@@ -88,6 +119,37 @@ export const serverSettingSpecs = {
     env: 'VOLCANION_TRUST_PROXY',
     default: '0',
     help: 'how many proxies in front of the server to trust for X-Forwarded-For/-Proto/-Host',
+  },
+  rateLimits: {
+    schema: z
+      .union([z.boolean(), onOff], 'must be on or off')
+      .default(true)
+      .transform((v) => v === true || v === 'on'),
+    flag: '--rate-limits',
+    env: 'VOLCANION_RATE_LIMITS',
+    default: 'on',
+    help: 'token-bucket rate limits per key and per client address (on), shared through Redis when --redis-url is set, or off',
+  },
+  ingestRateLimit: {
+    schema: ratePolicy(defaultRateLimits.ingest),
+    flag: '--ingest-rate-limit',
+    env: 'VOLCANION_INGEST_RATE_LIMIT',
+    default: policyText(defaultRateLimits.ingest),
+    help: 'events per second and burst of each write key, as PER_SECOND:BURST; systems may have their own',
+  },
+  apiRateLimit: {
+    schema: ratePolicy(defaultRateLimits.api),
+    flag: '--api-rate-limit',
+    env: 'VOLCANION_API_RATE_LIMIT',
+    default: policyText(defaultRateLimits.api),
+    help: 'requests per second and burst of each secret key and of the admin token, as PER_SECOND:BURST',
+  },
+  unauthenticatedRateLimit: {
+    schema: ratePolicy(defaultRateLimits.unauthenticated),
+    flag: '--unauthenticated-rate-limit',
+    env: 'VOLCANION_UNAUTHENTICATED_RATE_LIMIT',
+    default: policyText(defaultRateLimits.unauthenticated),
+    help: 'requests per second and burst of each client address without valid credentials, as PER_SECOND:BURST',
   },
   maxSystemsPerPartner: {
     schema: z.coerce.number().int().min(1).max(10_000).default(10),

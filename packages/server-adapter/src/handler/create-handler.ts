@@ -1,6 +1,6 @@
 import { TrackingError } from '@volcanion-tracking/core';
 import { registerEventRoutes } from '../routes/events';
-import { registerIngestRoutes } from '../routes/ingest';
+import { isIngestRoute, registerIngestRoutes } from '../routes/ingest';
 import { registerKeyRoutes } from '../routes/keys';
 import { registerPartnerRoutes } from '../routes/partners';
 import { registerProjectSettingsRoute } from '../routes/project-settings';
@@ -14,7 +14,11 @@ import { ServerMetrics } from '../observability/metrics';
 import { requestIdFrom } from '../observability/request-id';
 import { requestLogger } from '../observability/request-logger';
 import { describeRequestSpan, inRequestSpan } from '../observability/request-span';
+import { isExemptRoute } from '../rate-limits/rate-limit-options';
+import { EXPOSED_RATE_LIMIT_HEADERS, RateLimited } from '../rate-limits/rate-limited';
+import { RequestRateLimit } from '../rate-limits/request-rate-limit';
 import { resolveOptions, type HandlerOptions, type Logger } from './handler-options';
+import { presentedToken } from './auth';
 import { forwardedFor, forwardedValue, trustedHops, type TrustProxy } from './client-ip';
 import { fromFetchRequest, toFetchResponse, underBasePath, type ApiRequest, type ApiResponse } from './api-message';
 import { OriginNotAllowed, preflightResponse } from './cors';
@@ -60,6 +64,7 @@ export function apiHandlerOf(handler: FetchHandler): MountableApi | undefined {
  */
 export function createHandler(options: HandlerOptions): FetchHandler {
   const resolved = resolveOptions(options);
+  const limits = resolved.rateLimits === false ? null : resolved.rateLimits;
   const router = new Router();
   for (const register of [
     registerPartnerRoutes,
@@ -87,6 +92,7 @@ export function createHandler(options: HandlerOptions): FetchHandler {
       const log = requestLogger(resolved.logger, requestId);
       let route = UNMATCHED;
       let response: ApiResponse;
+      let rateLimit: RequestRateLimit | undefined;
       const ingestion = request.path.startsWith('/v1/');
       try {
         if (ingestion && request.method === 'OPTIONS') {
@@ -95,14 +101,26 @@ export function createHandler(options: HandlerOptions): FetchHandler {
         } else {
           const matched = router.match(request.method, request.path);
           route = matched.route;
-          response = await matched.handler({ request, url: request.url, params: matched.params, log });
+          rateLimit = new RequestRateLimit(limits && !isExemptRoute(route) ? limits : null, request, log);
+          // Ingestion charges the write key by the number of events, once it has read the body.
+          if (rateLimit.active && !isIngestRoute(route)) {
+            const token = presentedToken(request) ?? matched.params.writeKey ?? null;
+            await rateLimit.chargeCredentials(resolved.platform, resolved.admin, token);
+          }
+          response = await matched.handler({ request, url: request.url, params: matched.params, log, rateLimit });
           if (request.method === 'HEAD') response = { ...response, body: null };
         }
       } catch (error) {
         response = failureResponse(error, log);
+        // A request that failed before it was charged anywhere (no or a wrong key, an unreadable
+        // body) counts against its address, so that guessing keys or sending junk is limited too.
+        if (rateLimit?.active && !rateLimit.charged) response = await chargeFailure(rateLimit, response);
         // Browsers may read ingestion errors, except when the origin itself is what was refused.
         if (ingestion && !(error instanceof OriginNotAllowed)) response.headers['access-control-allow-origin'] = '*';
       }
+      if (rateLimit?.headers) Object.assign(response.headers, rateLimit.headers);
+      // Browser SDKs must be able to read Retry-After (429, 503) on their cross-origin answers.
+      if (ingestion && route !== '/v1/*') response.headers['access-control-expose-headers'] = EXPOSED_RATE_LIMIT_HEADERS;
       response.headers['x-request-id'] = requestId;
       const seconds = (performance.now() - started) / 1000;
       describeRequestSpan(span, request.method, route, response.status);
@@ -114,6 +132,16 @@ export function createHandler(options: HandlerOptions): FetchHandler {
       else log.info(line, 'request completed');
       return response;
     });
+
+  async function chargeFailure(rateLimit: RequestRateLimit, response: ApiResponse): Promise<ApiResponse> {
+    try {
+      await rateLimit.chargeAddress();
+      return response;
+    } catch (error) {
+      if (error instanceof RateLimited) return error.toResponse();
+      throw error;
+    }
+  }
 
   function failureResponse(error: unknown, log: Logger): ApiResponse {
     if (error instanceof HttpProblem) return error.toResponse();

@@ -4,6 +4,7 @@ import type { AdminVerifier } from './auth';
 import type { TrustProxy } from './client-ip';
 import type { MetricsOptions } from '../observability/metrics';
 import type { HealthOptions } from '../routes/health';
+import { resolveRateLimits, type RateLimitOptions, type ResolvedRateLimits } from '../rate-limits/rate-limit-options';
 
 /**
  * A pino-compatible logger subset; pass your app's logger (pino, Fastify's `app.log`) to see ours
@@ -62,10 +63,18 @@ export interface HandlerOptions {
    * does not grow a page it did not ask for; the standalone server turns it on (`--docs`).
    */
   docs?: boolean;
+  /**
+   * Token-bucket rate limits per write key, secret key, admin token and (without valid
+   * credentials) client address; a refused request gets a 429 with `Retry-After` before anything
+   * of it is stored. See {@link RateLimitOptions} for the buckets and defaults; pass a Redis
+   * limiter to share budgets between instances. `false` turns rate limiting off. Default on, in
+   * process.
+   */
+  rateLimits?: RateLimitOptions | false;
 }
 
 /** Options with their defaults applied. */
-export type ResolvedOptions = Required<HandlerOptions>;
+export type ResolvedOptions = Required<Omit<HandlerOptions, 'rateLimits'>> & { rateLimits: ResolvedRateLimits | false };
 
 const silent: Logger = { info() {}, warn() {}, error() {} };
 
@@ -83,5 +92,6 @@ export function resolveOptions(options: HandlerOptions): ResolvedOptions {
     health: options.health ?? {},
     openapi: options.openapi ?? true,
     docs: options.docs ?? false,
+    rateLimits: resolveRateLimits(options.rateLimits),
   };
 }

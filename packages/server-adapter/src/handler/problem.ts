@@ -13,13 +13,14 @@ export const statusOfCode: Record<TrackingErrorCode | HttpOnlyCode, number> = {
   inactive: 409,
   payload_too_large: 413,
   unsupported_media_type: 415,
+  rate_limited: 429,
   internal_error: 500,
   storage_unavailable: 503,
   overloaded: 503,
 };
 
 /** Codes only the HTTP layer raises. */
-export type HttpOnlyCode = 'method_not_allowed' | 'unsupported_media_type' | 'internal_error';
+export type HttpOnlyCode = 'method_not_allowed' | 'unsupported_media_type' | 'rate_limited' | 'internal_error';
 
 const titles: Record<number, string> = {
   400: 'Bad Request',
@@ -30,11 +31,12 @@ const titles: Record<number, string> = {
   409: 'Conflict',
   413: 'Content Too Large',
   415: 'Unsupported Media Type',
+  429: 'Too Many Requests',
   500: 'Internal Server Error',
   503: 'Service Unavailable',
 };
 
-/** An RFC 9457 problem document; `code` and `errors` are our extension members. */
+/** An RFC 9457 problem document; `code`, `errors` and any `members` are our extension members. */
 export interface Problem {
   type: 'about:blank';
   title: string;
@@ -48,10 +50,10 @@ export interface Problem {
 export function problemResponse(
   code: TrackingErrorCode | HttpOnlyCode,
   detail: string,
-  options: { issues?: readonly FieldIssue[]; headers?: Record<string, string> } = {},
+  options: { issues?: readonly FieldIssue[]; headers?: Record<string, string>; members?: Record<string, unknown> } = {},
 ): ApiResponse {
   const status = statusOfCode[code];
-  const body: Problem = { type: 'about:blank', title: titles[status] ?? 'Error', status, detail, code };
+  const body: Problem = { type: 'about:blank', title: titles[status] ?? 'Error', status, detail, code, ...options.members };
   if (options.issues?.length) {
     body.errors = options.issues.map((i) => ({
       field: i.field,

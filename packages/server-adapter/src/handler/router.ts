@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import type { RouteSpec } from '../openapi/route-spec';
 import type { ApiRequest, ApiResponse } from './api-message';
 import type { Logger } from './handler-options';
+import type { RequestRateLimit } from '../rate-limits/request-rate-limit';
 import { HttpProblem } from './problem';
 
 /** What the router is given for a request it matched. */
@@ -13,6 +14,8 @@ export interface MatchContext {
   params: Record<string, string>;
   /** Logs with the request id on every line. */
   log: Logger;
+  /** This request's rate limit; routes that charge by what the body holds (ingestion) call it. */
+  rateLimit: RequestRateLimit;
 }
 
 /** What a route handler is given: path parameters and the query parsed with its spec's schemas. */
@@ -28,6 +31,8 @@ export interface RouteContext<P = Record<string, string>, Q = Record<string, nev
   query(): Q;
   /** Logs with the request id on every line. */
   log: Logger;
+  /** This request's rate limit; routes that charge by what the body holds (ingestion) call it. */
+  rateLimit: RequestRateLimit;
 }
 
 type ParamsOf<S extends RouteSpec> = S['params'] extends z.ZodType ? z.output<S['params']> : Record<string, never>;
@@ -74,6 +79,7 @@ export class Router {
         request: ctx.request,
         url: ctx.url,
         log: ctx.log,
+        rateLimit: ctx.rateLimit,
         params: params as ParamsOf<S>,
         query: () => (query ??= spec.query ? parse(spec.query, queryObject(ctx.url)) : {}) as QueryOf<S>,
       });

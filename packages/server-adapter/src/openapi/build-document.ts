@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { RegisteredRoute } from '../handler/router';
+import { isExemptRoute } from '../rate-limits/rate-limit-options';
 import { problem } from './responses';
 import { schemaMetadata } from './component-name';
 import type { AuthKind, ParamsSchema, ResponseSpec, RouteSpec } from './route-spec';
@@ -72,7 +73,7 @@ export function buildOpenApiDocument(routes: readonly RegisteredRoute[], version
   const tags: string[] = [];
   for (const { method, path, spec } of routes) {
     const template = path.replace(/:([^/]+)/g, '{$1}');
-    (paths[template] ??= {})[method.toLowerCase()] = operation(spec, convert);
+    (paths[template] ??= {})[method.toLowerCase()] = operation(spec, convert, !isExemptRoute(path));
     if (!tags.includes(spec.tag)) tags.push(spec.tag);
   }
   return {
@@ -91,7 +92,7 @@ export function buildOpenApiDocument(routes: readonly RegisteredRoute[], version
   };
 }
 
-function operation(spec: RouteSpec, convert: (schema: z.ZodType, io: 'input' | 'output') => JsonSchema): OpenApiOperation {
+function operation(spec: RouteSpec, convert: (schema: z.ZodType, io: 'input' | 'output') => JsonSchema, rateLimited: boolean): OpenApiOperation {
   const op: OpenApiOperation = {
     operationId: spec.operationId,
     summary: spec.summary,
@@ -111,10 +112,22 @@ function operation(spec: RouteSpec, convert: (schema: z.ZodType, io: 'input' | '
     };
   }
   const responses: Record<number, ResponseSpec> = { ...spec.responses };
+  if (rateLimited) responses[429] ??= rateLimitedResponse;
   responses[500] ??= problem('A fault of ours; it has been logged.');
   for (const [status, response] of Object.entries(responses)) op.responses[status] = responseOf(response, convert);
   return op;
 }
+
+// Every route but probes, scrapes and documentation may answer 429 (see docs/rate-limits.md).
+const rateLimitedResponse: ResponseSpec = {
+  ...problem('Over the rate limit of the key (or, without valid credentials, of the client address); retry after `Retry-After` seconds.'),
+  headers: {
+    'Retry-After': 'Seconds to wait before retrying.',
+    'RateLimit-Limit': 'The bucket size (burst).',
+    'RateLimit-Remaining': 'Tokens left in the bucket.',
+    'RateLimit-Reset': 'Seconds until the bucket is full again.',
+  },
+};
 
 function security(auth: RouteSpec['auth']): Record<string, string[]>[] {
   const kinds: readonly AuthKind[] = typeof auth === 'string' ? [auth] : auth;

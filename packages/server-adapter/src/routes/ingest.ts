@@ -1,4 +1,4 @@
-import { ForbiddenError, InvalidInputError, type MessageType } from '@volcanion-tracking/core';
+import { ForbiddenError, ingestLimits, InvalidInputError, type MessageType } from '@volcanion-tracking/core';
 import type { z } from 'zod';
 import { identify, presentedToken } from '../handler/auth';
 import { allowOrigin } from '../handler/cors';
@@ -13,6 +13,14 @@ import { valueOf } from './route-helpers';
 
 /** Segment's routes and the one-letter ones analytics-next uses (`/v1/t` is track, `/v1/b` batch). */
 const singleRoutes: Record<MessageType, string> = { track: 't', identify: 'i', page: 'p', screen: 's', group: 'g', alias: 'a' };
+
+const batchRoutes = ['/v1/batch', '/v1/import', '/v1/b'];
+const ingestRoutes = new Set([...Object.entries(singleRoutes).flatMap(([type, letter]) => [`/v1/${type}`, `/v1/${letter}`]), ...batchRoutes]);
+
+/** True for the ingestion routes, which charge their rate limit by the events they carry. */
+export function isIngestRoute(route: string): boolean {
+  return ingestRoutes.has(route);
+}
 
 const summaries: Record<MessageType, string> = {
   track: 'Record an action the person took',
@@ -55,10 +63,12 @@ export function registerIngestRoutes(router: Router, options: ResolvedOptions): 
 }
 
 /**
- * Authenticates with the key (HTTP Basic username, Bearer, or `writeKey` in the body), stores the
- * events and answers 200 only after they are committed.
+ * Authenticates with the key (HTTP Basic username, Bearer, or `writeKey` in the body), charges the
+ * write key's rate limit one token per event (so a batch of 100 costs what 100 single calls do;
+ * at least one per request), stores the events and answers 200 only after they are committed. A
+ * request over the limit is refused whole before anything is stored: never partly accepted.
  */
-async function ingest({ request }: RouteContext<unknown, unknown>, { platform, admin, maxIngestBodyBytes }: ResolvedOptions, type?: MessageType) {
+async function ingest({ request, rateLimit }: RouteContext<unknown, unknown>, { platform, admin, maxIngestBodyBytes }: ResolvedOptions, type?: MessageType) {
   const body = await readJsonBody(request, { maxBytes: maxIngestBodyBytes, flavour: 'ingest' });
   if (typeof body.value !== 'object' || body.value === null || Array.isArray(body.value)) {
     throw InvalidInputError.field('', 'The body must be a JSON object');
@@ -75,6 +85,8 @@ async function ingest({ request }: RouteContext<unknown, unknown>, { platform, a
     if (!Array.isArray(fields.batch)) throw InvalidInputError.field('batch', 'must be an array of messages');
     messages = fields.batch;
   }
+  // A batch over the size limit is refused right after; it costs no more than the largest allowed.
+  await rateLimit.chargeKey(caller.principal, Math.min(messages.length, ingestLimits.maxBatchSize));
   const outcome = valueOf(
     await platform.ingest(caller.principal, {
       messages,

@@ -1,6 +1,6 @@
 import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createPlatform, Projector, type Platform, type Storage } from '@volcanion-tracking/core';
+import { createPlatform, MemoryRateLimiter, Projector, type Platform, type Storage } from '@volcanion-tracking/core';
 import { parseServerSettings, type ServerSettingsInput } from '../config/server-settings';
 import { createHandler } from '../handler/create-handler';
 import type { Logger } from '../handler/handler-options';
@@ -45,7 +45,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const settings = parseServerSettings(options as Record<string, unknown>);
   const logger = options.logger;
   const storage = options.storage ?? (await openStorage(settings));
-  const redis = settings.redisUrl ? connectRedis(settings.redisUrl, logger) : null;
+  const redis = settings.redisUrl ? connectRedis(settings.redisUrl, settings.redisPrefix, logger) : null;
   const platform = createPlatform({
     storage,
     maxSystemsPerPartner: settings.maxSystemsPerPartner,
@@ -63,6 +63,13 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       metrics: settings.metrics === 'off' ? false : { requireAdminToken: settings.metrics === 'admin' },
       docs: settings.docs,
       health: { shuttingDown: () => draining, checks: redis ? { redis: () => redis.ping() } : {} },
+      // With Redis, every instance draws on the same buckets; without it, each has its own.
+      rateLimits: settings.rateLimits && {
+        limiter: redis ? redis.rateLimiter : new MemoryRateLimiter(),
+        ingest: settings.ingestRateLimit,
+        api: settings.apiRateLimit,
+        unauthenticated: settings.unauthenticatedRateLimit,
+      },
     });
     const listener = createNodeListener(handler);
     const answering = new Set<ServerResponse>();

@@ -18,7 +18,7 @@ describe('POST /api/partners/:id/systems', () => {
     const res = await addSystem(partnerId, { name: 'Web Shop', description: 'the shop', settings: { invalidEvents: 'reject' } });
     const system = await expectJson(res, 201);
     expect(system).toMatchObject({ partnerId, name: 'Web Shop', description: 'the shop', active: true });
-    expect(system.settings).toEqual({ invalidEvents: 'reject', unplannedEvents: 'allow', allowedOrigins: null });
+    expect(system.settings).toEqual({ invalidEvents: 'reject', unplannedEvents: 'allow', allowedOrigins: null, rateLimits: { ingest: null, api: null } });
     expect(system.writeKey).toMatch(new RegExp(`^wk_${system.writeKeyId}_[A-Za-z0-9_-]{43}$`));
     expect(system.secretKey).toMatch(new RegExp(`^sk_${system.secretKeyId}_[A-Za-z0-9_-]{43}$`));
     expect(res.headers.get('location')).toBe(`/api/systems/${system.id}`);
@@ -100,9 +100,10 @@ describe('PATCH /api/systems/:id/settings', () => {
   it('merges the given settings into the current ones', async () => {
     const { systemId } = await t.newSystem();
     const updated = await expectJson(await patch(systemId, { unplannedEvents: 'flag', allowedOrigins: ['https://shop.example'] }), 200);
-    expect(updated.settings).toEqual({ invalidEvents: 'flag', unplannedEvents: 'flag', allowedOrigins: ['https://shop.example'] });
+    const defaults = { rateLimits: { ingest: null, api: null } };
+    expect(updated.settings).toEqual({ invalidEvents: 'flag', unplannedEvents: 'flag', allowedOrigins: ['https://shop.example'], ...defaults });
     const again = await expectJson(await patch(systemId, { invalidEvents: 'reject' }), 200);
-    expect(again.settings).toEqual({ invalidEvents: 'reject', unplannedEvents: 'flag', allowedOrigins: ['https://shop.example'] });
+    expect(again.settings).toEqual({ invalidEvents: 'reject', unplannedEvents: 'flag', allowedOrigins: ['https://shop.example'], ...defaults });
   });
 
   it.each([

@@ -18,6 +18,7 @@ import { Router } from '../../src/handler/router';
 import type { OpenApiDocument } from '../../src/openapi/build-document';
 import { packageVersion } from '../../src/version';
 import { schemaCompiler } from './openapi-checker';
+import { RequestRateLimit } from '../../src/rate-limits/request-rate-limit';
 
 const ADMIN = 'openapi-admin-token-0123456789';
 
@@ -179,7 +180,7 @@ describe('Router specs', () => {
     const run = (search: string) => {
       const url = new URL(`http://localhost/q${search}`);
       const matched = router.match('GET', '/q');
-      return matched.handler({ request: {} as never, url, params: matched.params, log: console });
+      return matched.handler({ request: {} as never, url, params: matched.params, log: console, rateLimit: new RequestRateLimit(null, {} as never, console) });
     };
     await expect(run('?limit=abc')).resolves.toMatchObject({ status: 200 });
     await expect(run('?limit=abc&ask')).rejects.toMatchObject({ code: 'invalid_input', issues: [{ field: 'limit', message: 'must be an integer' }] });
