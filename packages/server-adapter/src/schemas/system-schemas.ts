@@ -6,12 +6,21 @@ import { instant, listOf } from './common-schemas';
 named(addSystemInput, 'AddSystemInput');
 named(updateSystemSettingsInput, 'SystemSettingsInput');
 
+/** A token bucket: refilled at `perSecond`, holding at most `burst`. */
+const rateLimitPolicySchema = named(z.object({ perSecond: z.number(), burst: z.number().int() }), 'RateLimitPolicy');
+
 /** How a system treats events, and which origins may send them. */
 export const systemSettingsSchema = named(
   z.object({
     invalidEvents: z.enum(['flag', 'reject']).describe('An event breaking its structure is stored flagged, or refused'),
     unplannedEvents: z.enum(['allow', 'flag', 'reject']).describe('A track event with no structure is stored, stored flagged, or refused'),
     allowedOrigins: z.array(z.string()).nullable().describe('Browser origins allowed to send; `null` allows any'),
+    rateLimits: z
+      .object({
+        ingest: rateLimitPolicySchema.nullable().describe("Each write key's limit in events; `null`: the server's default"),
+        api: rateLimitPolicySchema.nullable().describe("Each secret key's limit in requests; `null`: the server's default"),
+      })
+      .describe("The system's own rate limits (see docs/rate-limits.md)"),
   }),
   'SystemSettings',
 );
