@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { createServer } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
 import { basic } from '../support/test-server';
-import { runCli, spawnServer, type ServerProcess } from '../support/spawn-server';
+import { spawn } from 'node:child_process';
+import { BIN, runCli, spawnServer, type ServerProcess } from '../support/spawn-server';
 import { InvalidSettingError, serverSettingSpecs } from '../../src/config/server-settings';
 import { startServer } from '../../src/server/start-server';
 
@@ -115,6 +116,46 @@ describe('startServer settings', () => {
 });
 
 describe('volcanion-tracking serve (PostgreSQL)', () => {
+  it('logs JSON lines to a pipe at the chosen level: probes only at debug', async () => {
+    const { createFreshDatabase } = await import('../../../core/test/support/fresh-postgres');
+    const database = await createFreshDatabase();
+    const quiet = await spawnServer(['--database-url', database.url, '--admin-token', 'configured-admin-token-123']);
+    const chatty = await spawnServer(['--database-url', database.url, '--admin-token', 'configured-admin-token-123', '--log-level', 'debug']);
+    try {
+      for (const server of [quiet, chatty]) {
+        expect((await fetch(`${server.url}/health/live`)).status).toBe(200);
+        expect((await fetch(`${server.url}/api/partners`, { headers: { authorization: 'Bearer configured-admin-token-123' } })).status).toBe(200);
+      }
+      await new Promise((r) => setTimeout(r, 200));
+      const lines = (server: ServerProcess) => server.output().trim().split('\n').map((line) => JSON.parse(line));
+      const routes = (server: ServerProcess) => lines(server).filter((l) => l.msg === 'request completed').map((l) => l.route);
+      expect(routes(quiet)).toEqual(['/api/partners']);
+      expect(routes(chatty)).toEqual(['/health/live', '/api/partners']);
+    } finally {
+      await Promise.all([quiet.stop(), chatty.stop()]);
+      await database.drop();
+    }
+  });
+
+  it('logs readable lines, not JSON, when stdout is a terminal', async () => {
+    const { createFreshDatabase } = await import('../../../core/test/support/fresh-postgres');
+    const database = await createFreshDatabase();
+    // script(1) runs the server on a pseudo-terminal, as a person starting it by hand would.
+    const command = [process.execPath, BIN, 'serve', '--port', '0', '--database-url', database.url, '--admin-token', 'configured-admin-token-123'].join(' ');
+    const child = spawn('script', ['-qfec', command, '/dev/null'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    try {
+      for (let i = 0; i < 200 && !/listening on http/.test(output); i++) await new Promise((r) => setTimeout(r, 50));
+      expect(output).toMatch(/INFO.*listening on http:\/\/127\.0\.0\.1:\d+/);
+      expect(output).not.toContain('{"level"');
+    } finally {
+      child.kill('SIGTERM');
+      await new Promise((r) => child.once('exit', r));
+      await database.drop();
+    }
+  });
+
   it('stores on the PostgreSQL server a postgres:// URL names', async () => {
     const { createFreshDatabase } = await import('../../../core/test/support/fresh-postgres');
     const database = await createFreshDatabase();
