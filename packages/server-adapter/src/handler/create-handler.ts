@@ -93,6 +93,7 @@ export function createHandler(options: HandlerOptions): FetchHandler {
       let route = UNMATCHED;
       let response: ApiResponse;
       let rateLimit: RequestRateLimit | undefined;
+      let exempt = false;
       const ingestion = request.path.startsWith('/v1/');
       try {
         if (ingestion && request.method === 'OPTIONS') {
@@ -101,9 +102,10 @@ export function createHandler(options: HandlerOptions): FetchHandler {
         } else {
           const matched = router.match(request.method, request.path);
           route = matched.route;
-          rateLimit = new RequestRateLimit(limits && !isExemptRoute(route) ? limits : null, request, log);
+          exempt = isExemptRoute(route);
+          rateLimit = new RequestRateLimit(limits, request, log);
           // Ingestion charges the write key by the number of events, once it has read the body.
-          if (rateLimit.active && !isIngestRoute(route)) {
+          if (rateLimit.active && !exempt && !isIngestRoute(route)) {
             const token = presentedToken(request) ?? matched.params.writeKey ?? null;
             await rateLimit.chargeCredentials(resolved.platform, resolved.admin, token);
           }
@@ -114,7 +116,11 @@ export function createHandler(options: HandlerOptions): FetchHandler {
         response = failureResponse(error, log);
         // A request that failed before it was charged anywhere (no or a wrong key, an unreadable
         // body) counts against its address, so that guessing keys or sending junk is limited too.
-        if (rateLimit?.active && !rateLimit.charged) response = await chargeFailure(rateLimit, response);
+        // Exempt routes (probes, scrapes, documentation) are charged only for refused credentials,
+        // so that guessing the admin token at /metrics is limited like anywhere else.
+        if (rateLimit?.active && !rateLimit.charged && (!exempt || response.status === 401 || response.status === 403)) {
+          response = await chargeFailure(rateLimit, response);
+        }
         // Browsers may read ingestion errors, except when the origin itself is what was refused.
         if (ingestion && !(error instanceof OriginNotAllowed)) response.headers['access-control-allow-origin'] = '*';
       }

@@ -14,6 +14,7 @@ export interface MetricsOptions {
   requireAdminToken?: boolean;
 }
 
+const KNOWN_METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
 const SECONDS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 const EVENTS = [1, 2, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000];
 
@@ -28,55 +29,92 @@ export class ServerMetrics {
   readonly #commitEvents: Histogram;
   readonly #commitSeconds: Histogram<'outcome'>;
   readonly #cache: Counter<'cache' | 'result'>;
+  readonly #processRegistry: Registry | null;
 
   constructor(platform: Platform, options: MetricsOptions = {}) {
     this.registry = options.registry ?? new Registry();
     const registers = [this.registry];
-    if (options.processMetrics ?? !options.registry) collectDefaultMetrics({ register: this.registry });
-    this.#requestSeconds = new Histogram({
-      name: 'volcanion_http_request_duration_seconds',
-      help: 'HTTP requests by route template, method and status code',
-      labelNames: ['method', 'route', 'status_code'],
-      buckets: SECONDS,
-      registers,
-    });
-    this.#ingested = new Counter({
-      name: 'volcanion_ingested_events_total',
-      help: 'Messages received by ingestion, by outcome: valid or flagged (both stored), deduplicated, rejected',
-      labelNames: ['outcome'],
-      registers,
-    });
-    this.#commitEvents = new Histogram({
-      name: 'volcanion_group_commit_batch_events',
-      help: 'Events per group-committed transaction',
-      buckets: EVENTS,
-      registers,
-    });
-    this.#commitSeconds = new Histogram({
-      name: 'volcanion_group_commit_duration_seconds',
-      help: 'Time to commit one group-committed transaction, by outcome',
-      labelNames: ['outcome'],
-      buckets: SECONDS,
-      registers,
-    });
-    this.#cache = new Counter({
-      name: 'volcanion_cache_lookups_total',
-      help: 'Cache lookups by cache (answers, credentials) and result (hit, miss)',
-      labelNames: ['cache', 'result'],
-      registers,
-    });
-    registerGauges(platform, registers);
+    const processMetrics = options.processMetrics ?? !options.registry;
+    // Process metrics are the process's, not a handler's: collected once, whatever the number of handlers.
+    this.#processRegistry = processMetrics && !options.registry ? sharedProcessRegistry() : null;
+    if (processMetrics && options.registry && !options.registry.getSingleMetric('process_cpu_user_seconds_total')) {
+      collectDefaultMetrics({ register: options.registry });
+    }
+    const registry = this.registry;
+    this.#requestSeconds = registered(
+      registry,
+      'volcanion_http_request_duration_seconds',
+      () =>
+        new Histogram({
+            name: 'volcanion_http_request_duration_seconds',
+            help: 'HTTP requests by route template, method and status code',
+            labelNames: ['method', 'route', 'status_code'],
+            buckets: SECONDS,
+            registers,
+        }),
+    );
+    this.#ingested = registered(
+      registry,
+      'volcanion_ingested_events_total',
+      () =>
+        new Counter({
+            name: 'volcanion_ingested_events_total',
+            help: 'Messages received by ingestion, by outcome: valid or flagged (both stored), deduplicated, rejected',
+            labelNames: ['outcome'],
+            registers,
+        }),
+    );
+    this.#commitEvents = registered(
+      registry,
+      'volcanion_group_commit_batch_events',
+      () =>
+        new Histogram({
+            name: 'volcanion_group_commit_batch_events',
+            help: 'Events per group-committed transaction',
+            buckets: EVENTS,
+            registers,
+        }),
+    );
+    this.#commitSeconds = registered(
+      registry,
+      'volcanion_group_commit_duration_seconds',
+      () =>
+        new Histogram({
+            name: 'volcanion_group_commit_duration_seconds',
+            help: 'Time to commit one group-committed transaction, by outcome',
+            labelNames: ['outcome'],
+            buckets: SECONDS,
+            registers,
+        }),
+    );
+    this.#cache = registered(
+      registry,
+      'volcanion_cache_lookups_total',
+      () =>
+        new Counter({
+            name: 'volcanion_cache_lookups_total',
+            help: 'Cache lookups by cache (answers, credentials) and result (hit, miss)',
+            labelNames: ['cache', 'result'],
+            registers,
+        }),
+    );
+    registerGauges(platform, registry);
     platform.onTelemetry((event) => this.#record(event));
   }
 
   /** Records one answered request. */
   observeRequest(method: string, route: string, status: number, seconds: number): void {
-    this.#requestSeconds.observe({ method, route, status_code: String(status) }, seconds);
+    // Some runtimes accept any method name; an unknown one must not become a new series.
+    const label = KNOWN_METHODS.has(method) ? method : 'OTHER';
+    this.#requestSeconds.observe({ method: label, route, status_code: String(status) }, seconds);
   }
 
   /** The text exposition format, and its content type. */
   async render(): Promise<{ contentType: string; body: string }> {
-    return { contentType: this.registry.contentType, body: await this.registry.metrics() };
+    const own = await this.registry.metrics();
+    // Both registries render the same text format; their metric names never overlap.
+    const body = this.#processRegistry ? `${own}\n${await this.#processRegistry.metrics()}` : own;
+    return { contentType: this.registry.contentType, body };
   }
 
   #record(event: TelemetryEvent): void {
@@ -99,37 +137,44 @@ export class ServerMetrics {
 }
 
 // Values read at scrape time rather than counted as they change.
-function registerGauges(platform: Platform, registers: Registry[]): void {
-  new Gauge({
-    name: 'volcanion_group_commit_queued_events',
-    help: 'Events accepted and waiting for a writer',
-    registers,
-    collect() {
-      this.set(platform.ingestionStats().queuedRows);
-    },
-  });
-  new Gauge({
-    name: 'volcanion_group_commit_in_flight',
-    help: 'Group-commit transactions in flight',
-    registers,
-    collect() {
-      this.set(platform.ingestionStats().inFlight);
-    },
-  });
-  new Gauge({
-    name: 'volcanion_db_pool_connections',
-    help: 'Database pool connections by state (idle, in_use, waiting for a connection: waiting, most: max)',
-    labelNames: ['state'],
-    registers,
-    collect() {
-      const pool = platform.storage.poolStats();
-      if (!pool) return;
-      this.set({ state: 'idle' }, pool.idle);
-      this.set({ state: 'in_use' }, pool.total - pool.idle);
-      this.set({ state: 'waiting' }, pool.waiting);
-      this.set({ state: 'max' }, pool.max);
-    },
-  });
+function registerGauges(platform: Platform, registry: Registry): void {
+  const registers = [registry];
+  registered(registry, 'volcanion_group_commit_queued_events', () =>
+    new Gauge({
+      name: 'volcanion_group_commit_queued_events',
+      help: 'Events accepted and waiting for a writer',
+      registers,
+      collect() {
+        this.set(platform.ingestionStats().queuedRows);
+      },
+    }),
+  );
+  registered(registry, 'volcanion_group_commit_in_flight', () =>
+    new Gauge({
+      name: 'volcanion_group_commit_in_flight',
+      help: 'Group-commit transactions in flight',
+      registers,
+      collect() {
+        this.set(platform.ingestionStats().inFlight);
+      },
+    }),
+  );
+  registered(registry, 'volcanion_db_pool_connections', () =>
+    new Gauge({
+      name: 'volcanion_db_pool_connections',
+      help: 'Database pool connections by state (idle, in_use, waiting for a connection: waiting, most: max)',
+      labelNames: ['state'],
+      registers,
+      collect() {
+        const pool = platform.storage.poolStats();
+        if (!pool) return;
+        this.set({ state: 'idle' }, pool.idle);
+        this.set({ state: 'in_use' }, pool.total - pool.idle);
+        this.set({ state: 'waiting' }, pool.waiting);
+        this.set({ state: 'max' }, pool.max);
+      },
+    }),
+  );
   // Both lag gauges come from one status query per scrape; a failed query keeps the last values.
   let last = { events: 0, seconds: 0 };
   let reading: Promise<typeof last> | null = null;
@@ -139,20 +184,41 @@ function registerGauges(platform: Platform, registers: Registry[]): void {
       .then((status) => (last = { events: status.behindEvents, seconds: lagSeconds(status) }))
       .catch(() => last)
       .finally(() => setTimeout(() => (reading = null), 100).unref()));
-  new Gauge({
-    name: 'volcanion_projection_lag_events',
-    help: 'Committed events the read models have not applied yet',
-    registers,
-    async collect() {
-      this.set((await readLag()).events);
-    },
-  });
-  new Gauge({
-    name: 'volcanion_projection_lag_seconds',
-    help: 'Age of the newest applied event while events wait to be projected (0 when caught up)',
-    registers,
-    async collect() {
-      this.set((await readLag()).seconds);
-    },
-  });
+  registered(registry, 'volcanion_projection_lag_events', () =>
+    new Gauge({
+      name: 'volcanion_projection_lag_events',
+      help: 'Committed events the read models have not applied yet',
+      registers,
+      async collect() {
+        this.set((await readLag()).events);
+      },
+    }),
+  );
+  registered(registry, 'volcanion_projection_lag_seconds', () =>
+    new Gauge({
+      name: 'volcanion_projection_lag_seconds',
+      help: 'Age of the newest applied event while events wait to be projected (0 when caught up)',
+      registers,
+      async collect() {
+        this.set((await readLag()).seconds);
+      },
+    }),
+  );
+}
+
+/**
+ * The metric of this name already in the registry, or a new one: handlers sharing a registry (two
+ * mounts, an app's global `register`) share their metrics instead of failing to register twice.
+ */
+function registered<T>(registry: Registry, name: string, create: () => T): T {
+  return (registry.getSingleMetric(name) as T | undefined) ?? create();
+}
+
+let processRegistry: Registry | undefined;
+function sharedProcessRegistry(): Registry {
+  if (!processRegistry) {
+    processRegistry = new Registry();
+    collectDefaultMetrics({ register: processRegistry });
+  }
+  return processRegistry;
 }

@@ -28,16 +28,21 @@ export class RequestRateLimit {
   }
 
   /**
-   * Charges a key's bucket: a write key's ingestion budget (`cost` events) or a secret key's API
-   * budget (one request); the key's system may have its own limits.
+   * Charges a key's ingestion budget by the events a request carries (at least one): a write key's,
+   * or a secret key's when it ingests, so no kind of key gets around the limit by batching. The
+   * key's system may have its own limit.
    */
-  chargeKey(principal: KeyPrincipal, cost = 1): Promise<void> {
+  chargeIngest(principal: KeyPrincipal, events: number): Promise<void> {
     if (!this.limits) return Promise.resolve();
-    const own = principal.system.settings.rateLimits;
-    if (principal.kind === 'write') {
-      return this.#charge(`ingest:${principal.keyId}`, Math.max(1, cost), own?.ingest ?? this.limits.ingest, 'ingest', `write key ${principal.keyId}`);
-    }
-    return this.#charge(`api:${principal.keyId}`, 1, own?.api ?? this.limits.api, 'api', `secret key ${principal.keyId}`);
+    const policy = principal.system.settings.rateLimits?.ingest ?? this.limits.ingest;
+    return this.#charge(`ingest:${principal.keyId}`, Math.max(1, events), policy, 'ingest', `${principal.kind} key ${principal.keyId}`);
+  }
+
+  /** Charges a secret key's API budget, one request; the key's system may have its own limit. */
+  chargeKey(principal: KeyPrincipal): Promise<void> {
+    if (!this.limits) return Promise.resolve();
+    const policy = principal.system.settings.rateLimits?.api ?? this.limits.api;
+    return this.#charge(`api:${principal.keyId}`, 1, policy, 'api', `${principal.kind} key ${principal.keyId}`);
   }
 
   /** Charges the admin token's bucket, one request. */

@@ -27,8 +27,34 @@ interface CheckResult {
  * migration is applied, each configured check (Redis) passes and the instance is not shutting
  * down; 503 otherwise. Both are public, as load balancers call them, and say nothing about tenants.
  */
-export function registerHealthRoutes(router: Router, { platform, health, logger }: ResolvedOptions): void {
+export function registerHealthRoutes(router: Router, { platform, health }: ResolvedOptions): void {
   const noStore = { 'cache-control': 'no-store' };
+  const timeoutMs = health.timeoutMs ?? 2000;
+  let readiness: Promise<{ checks: Record<string, CheckResult>; failures: { name: string; cause: unknown }[] }> | null = null;
+
+  async function checkReadiness() {
+    const checks: Record<string, CheckResult> = {};
+    const failures: { name: string; cause: unknown }[] = [];
+    const shuttingDown = platform.closing || (health.shuttingDown?.() ?? false);
+    checks.shutdown = { status: shuttingDown ? 'down' : 'up' };
+    const database = await timed(() => platform.health(), timeoutMs);
+    checks.database = database.check;
+    if (database.cause !== undefined) failures.push({ name: 'database', cause: database.cause });
+    checks.migrations = database.value
+      ? { status: database.value.pendingMigrations.length === 0 ? 'up' : 'down', pending: database.value.pendingMigrations }
+      : { status: 'down', error: 'unknown: the database did not answer' };
+    if (database.value && database.value.pendingMigrations.length > 0) {
+      failures.push({ name: 'migrations', cause: new Error(`pending: ${database.value.pendingMigrations.join(', ')}`) });
+    }
+    const extra = Object.entries(health.checks ?? {});
+    const results = await Promise.all(extra.map(([, check]) => timed(check, timeoutMs)));
+    extra.forEach(([name], i) => {
+      checks[name] = results[i]!.check;
+      if (results[i]!.cause !== undefined) failures.push({ name, cause: results[i]!.cause });
+    });
+    return { checks, failures };
+  }
+
   const tag = 'Operations';
   router
     .on(
@@ -48,22 +74,11 @@ export function registerHealthRoutes(router: Router, { platform, health, logger 
         auth: 'public',
         responses: { 200: ok(readinessSchema, 'Ready'), 503: ok(readinessSchema, 'Not ready; `checks` says why') },
       },
-      async () => {
-        const timeoutMs = health.timeoutMs ?? 2000;
-        const checks: Record<string, CheckResult> = {};
-        const shuttingDown = platform.closing || (health.shuttingDown?.() ?? false);
-        checks.shutdown = { status: shuttingDown ? 'down' : 'up' };
-        const database = await timed(() => platform.health(), timeoutMs);
-        checks.database = database.check;
-        checks.migrations = database.value
-          ? { status: database.value.pendingMigrations.length === 0 ? 'up' : 'down', pending: database.value.pendingMigrations }
-          : { status: 'down', error: 'unknown: the database did not answer' };
-        const extra = Object.entries(health.checks ?? {});
-        const results = await Promise.all(extra.map(([, check]) => timed(check, timeoutMs)));
-        extra.forEach(([name], i) => (checks[name] = results[i]!.check));
-        for (const [name, check] of Object.entries(checks)) {
-          if (check.status === 'down' && name !== 'shutdown') logger.warn({ check: name, error: check.error }, 'readiness check failed');
-        }
+      async ({ log }) => {
+        // One check at a time, shared by every probe that arrives meanwhile: a flood of public
+        // probes costs one database round trip at a time, never the whole pool.
+        const { checks, failures } = await (readiness ??= checkReadiness().finally(() => (readiness = null)));
+        for (const { name, cause } of failures) log.warn({ check: name, err: cause }, 'readiness check failed');
         const ready = Object.values(checks).every((c) => c.status === 'up');
         const body: z.output<typeof readinessSchema> = { status: ready ? 'ready' : 'unavailable', checks };
         return json(ready ? 200 : 503, body, noStore);
@@ -71,8 +86,8 @@ export function registerHealthRoutes(router: Router, { platform, health, logger 
     );
 }
 
-// A check's outcome and duration. The error is summarised, not passed on: the route is public.
-async function timed<T>(check: () => Promise<T>, timeoutMs: number): Promise<{ check: CheckResult; value?: T }> {
+// A check's outcome and duration. The public answer summarises the error; its cause is for the log.
+async function timed<T>(check: () => Promise<T>, timeoutMs: number): Promise<{ check: CheckResult; value?: T; cause?: unknown }> {
   const started = performance.now();
   let timer: NodeJS.Timeout | undefined;
   try {
@@ -87,6 +102,7 @@ async function timed<T>(check: () => Promise<T>, timeoutMs: number): Promise<{ c
     const message = (error as Error).message ?? '';
     return {
       check: { status: 'down', durationMs: Math.round(performance.now() - started), error: message.startsWith('timed out') ? message : 'unreachable' },
+      cause: error,
     };
   } finally {
     clearTimeout(timer);

@@ -86,7 +86,7 @@ async function ingest({ request, rateLimit }: RouteContext<unknown, unknown>, { 
     messages = fields.batch;
   }
   // A batch over the size limit is refused right after; it costs no more than the largest allowed.
-  await rateLimit.chargeKey(caller.principal, Math.min(messages.length, ingestLimits.maxBatchSize));
+  await rateLimit.chargeIngest(caller.principal, Math.min(messages.length, ingestLimits.maxBatchSize));
   const outcome = valueOf(
     await platform.ingest(caller.principal, {
       messages,

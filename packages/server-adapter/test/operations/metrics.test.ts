@@ -1,4 +1,8 @@
+import { createPlatform } from '@volcanion-tracking/core';
+import { createMemoryStorage } from '@volcanion-tracking/core/memory';
+import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createHandler } from '../../src';
 import { ADMIN_TOKEN, basic, startTestServer, type TestServer } from '../support/test-server';
 
 /** The value of one sample in Prometheus' text format, matched by name and every given label. */
@@ -120,5 +124,33 @@ describe('metrics turned off', () => {
     } finally {
       await t.close();
     }
+  });
+});
+
+describe('metrics of handlers an app mounts itself', () => {
+  it('shares one registry between two handlers without registering a metric twice, with process metrics once', async () => {
+    const registry = new Registry();
+    const platform = createPlatform({ storage: createMemoryStorage() });
+    const admin = await platform.setUpAdminToken(ADMIN_TOKEN);
+    const first = createHandler({ platform, admin, metrics: { registry, processMetrics: true } });
+    const second = createHandler({ platform, admin, metrics: { registry, processMetrics: true } });
+    await first(new Request('http://app.test/api/partners', { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } }));
+    await second(new Request('http://app.test/api/partners', { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } }));
+    const text = await (await first(new Request('http://app.test/metrics'))).text();
+    expect(sample(text, 'volcanion_http_request_duration_seconds_count', { method: 'GET', route: '/api/partners', status_code: '200' })).toBe(2);
+    expect(text.match(/^# TYPE process_cpu_user_seconds_total/gm)).toHaveLength(1);
+    await platform.close();
+  });
+
+  it('collects process metrics once per process however many handlers use their own registries', async () => {
+    const platform = createPlatform({ storage: createMemoryStorage() });
+    const admin = await platform.setUpAdminToken(ADMIN_TOKEN);
+    const handlers = Array.from({ length: 3 }, () => createHandler({ platform, admin }));
+    for (const handler of handlers) {
+      const text = await (await handler(new Request('http://app.test/metrics'))).text();
+      expect(text.match(/^# TYPE nodejs_heap_size_used_bytes/gm)).toHaveLength(1);
+      expect(text).toContain('# TYPE volcanion_http_request_duration_seconds histogram');
+    }
+    await platform.close();
   });
 });

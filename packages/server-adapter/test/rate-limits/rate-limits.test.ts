@@ -91,6 +91,16 @@ describe('ingestion, per write key', () => {
     expect(refused.headers.get('retry-after')).toBe('8');
   });
 
+  it('charges a secret key that ingests by its events too, so batching cannot get around the limit', async () => {
+    const { secretKey, systemId } = await t.newSystem();
+    await expectJson(await ingest(t, '/v1/batch', secretKey, track(5, 'secret')), 200);
+    const refused = await ingest(t, '/v1/batch', secretKey, track(5, 'more'));
+    const problem = await expectProblem(refused, 429, 'rate_limited');
+    expect(problem.detail).toMatch(/ingestion limit of secret key/);
+    // Its API budget is a separate bucket: reading still works.
+    expect((await t.api(`/api/systems/${systemId}`, { headers: { authorization: `Bearer ${secretKey}` } })).status).toBe(200);
+  });
+
   it('keeps write keys apart, and charges the key sent in the body like one in the header', async () => {
     const a = await t.newSystem();
     const b = await t.newSystem();
@@ -183,6 +193,18 @@ describe('API, admin token and unauthenticated requests', () => {
     const unmatched = await fetch(`${t.url}/nothing-here`);
     expect(unmatched.status).toBe(404);
     expect(unmatched.headers.get('ratelimit-limit')).toBeNull();
+  });
+});
+
+describe('an admin-protected /metrics', () => {
+  it('serves scrapes with the token unlimited, and limits guessing the token by address', async () => {
+    const t = await serve({ unauthenticatedRateLimit: '0.5:3', metrics: 'admin' });
+    for (let i = 0; i < 8; i++) expect((await t.api('/metrics')).status).toBe(200);
+    const guesses = [];
+    for (let i = 0; i < 4; i++) guesses.push((await fetch(`${t.url}/metrics`, { headers: { authorization: `Bearer guess-${i}-0123456789` } })).status);
+    expect(guesses).toEqual([401, 401, 401, 429]);
+    // Probes stay exempt even for an address that is over its limit.
+    expect((await fetch(`${t.url}/health/ready`)).status).toBe(200);
   });
 });
 
