@@ -85,8 +85,19 @@ export function createHandler(options: HandlerOptions): FetchHandler {
   // Last: the document covers every route registered before it.
   registerOpenApiRoutes(router, resolved);
 
-  const api: ApiHandler = (request) =>
-    inRequestSpan(request, async (span) => {
+  const api: ApiHandler = (request) => {
+    const ingestion = request.path.startsWith('/v1/');
+    const preflight = ingestion && request.method === 'OPTIONS';
+    let match: ReturnType<Router['match']> | undefined;
+    let matchError: unknown;
+    try {
+      if (!preflight) match = router.match(request.method, request.path);
+    } catch (error) {
+      // A path of the host app's, not ours: it goes on untouched, without a span, log line or metric.
+      if (error instanceof NoRoute) return Promise.resolve(unmatchedResponse(request, error));
+      matchError = error;
+    }
+    return inRequestSpan(request, async (span) => {
       const started = performance.now();
       const requestId = requestIdFrom(request.header('x-request-id'));
       const log = requestLogger(resolved.logger, requestId);
@@ -94,13 +105,13 @@ export function createHandler(options: HandlerOptions): FetchHandler {
       let response: ApiResponse;
       let rateLimit: RequestRateLimit | undefined;
       let exempt = false;
-      const ingestion = request.path.startsWith('/v1/');
       try {
-        if (ingestion && request.method === 'OPTIONS') {
+        if (preflight) {
           route = '/v1/*';
           response = preflightResponse(request);
         } else {
-          const matched = router.match(request.method, request.path);
+          if (!match) throw matchError;
+          const matched = match;
           route = matched.route;
           exempt = isExemptRoute(route);
           rateLimit = new RequestRateLimit(limits, request, log);
@@ -130,7 +141,6 @@ export function createHandler(options: HandlerOptions): FetchHandler {
       response.headers['x-request-id'] = requestId;
       const seconds = (performance.now() - started) / 1000;
       describeRequestSpan(span, request.method, route, response.status);
-      if (response.unmatched) return response;
       metrics?.observeRequest(request.method, route, response.status, seconds);
       const line = { method: request.method, route, status: response.status, durationMs: Math.round(seconds * 10_000) / 10 };
       // Probes and scrapes arrive every few seconds; at info level they would drown the real traffic.
@@ -138,6 +148,14 @@ export function createHandler(options: HandlerOptions): FetchHandler {
       else log.info(line, 'request completed');
       return response;
     });
+  };
+
+  function unmatchedResponse(request: ApiRequest, error: NoRoute): ApiResponse {
+    const response = error.toResponse();
+    if (request.path.startsWith('/v1/')) response.headers['access-control-allow-origin'] = '*';
+    response.headers['x-request-id'] = requestIdFrom(request.header('x-request-id'));
+    return response;
+  }
 
   async function chargeFailure(rateLimit: RequestRateLimit, response: ApiResponse): Promise<ApiResponse> {
     try {

@@ -64,3 +64,10 @@ it('starts a new trace when the caller sends none, with the command and its tran
   // A raw path could carry ids or keys; span names carry only route templates.
   for (const span of spans) expect(span.name).not.toMatch(/[0-9a-f]{8}-[0-9a-f]{4}/);
 });
+
+it('leaves paths that are not the API’s (a host app’s own routes) without a span', async () => {
+  exporter.reset();
+  const res = await fetch(`${t.url}/somewhere/else`, { headers: { traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4737-00f067aa0ba902b7-01' } });
+  expect(res.status).toBe(404);
+  expect(exporter.getFinishedSpans()).toEqual([]);
+});
