@@ -69,7 +69,8 @@ export function runAnalyticsContract({ name, create }: { name: string; create: (
           ...base,
           type: d.kind as 'track' | 'page',
           event: d.kind === 'page' ? 'Home' : d.event,
-          properties: d.plan === undefined ? {} : { plan: d.plan },
+          // `seq`: a distinct value per event (more than a rollup keeps); `shape`: an object for some.
+          properties: { ...(d.plan === undefined ? {} : { plan: d.plan }), seq: i, ...(i % 3 === 0 ? { shape: { tier: d.trait } } : { shape: d.trait }) },
           userId: d.identified ? `user${d.user}` : null,
           anonymousId: d.identified ? null : `anon${d.anon}`,
         };
@@ -124,6 +125,36 @@ export function runAnalyticsContract({ name, create }: { name: string; create: (
       const expected = computeBreakdown(await allEvents(systemId), query);
       expect(expected.length).toBeGreaterThan(2);
       expect(byCountThenValue(await storage.analytics.breakdown(query))).toEqual(expected);
+    });
+
+    it.each([
+      ['seq', 'Viewed'],
+      ['shape', 'Bought'],
+    ])('breaks an event down by %s (too many values, or objects) exactly as brute force', async (property, event) => {
+      const query = { systemId, event, property, from, to, limit: 1000 };
+      const expected = computeBreakdown(await allEvents(systemId), query);
+      expect(expected.length).toBeGreaterThan(2);
+      expect(byCountThenValue(await storage.analytics.breakdown(query))).toEqual(expected);
+    });
+
+    it('answers partial buckets and ranges that start inside the data exactly as brute force', async () => {
+      const events = await allEvents(systemId);
+      const inner = { from: new Date(start + 29 * 3600 * 1000), to: new Date(start + 61 * 3600 * 1000) };
+      for (const [interval, tz] of [['day', 'Europe/Berlin'], ['day', 'America/New_York'], ['hour', 'UTC']] as const) {
+        const query = { systemId, ...inner, interval, tz };
+        expect(await storage.analytics.timeseries(query)).toEqual(computeTimeseries(events, query));
+        const one = { ...query, event: 'Viewed' };
+        expect(await storage.analytics.timeseries(one)).toEqual(computeTimeseries(events, one));
+      }
+      const funnel = { systemId, steps: ['Viewed', 'Bought', 'Viewed'], withinMs: 12 * 3600 * 1000, ...inner };
+      expect(await storage.analytics.funnel(funnel)).toEqual(computeFunnel(events, funnel));
+      const top = { systemId, ...inner, limit: 10 };
+      expect(await storage.analytics.topEvents(top)).toEqual(computeTopEvents(events, top));
+      const breakdown = { systemId, event: 'Bought', property: 'plan', ...inner, limit: 100 };
+      expect(byCountThenValue(await storage.analytics.breakdown(breakdown))).toEqual(computeBreakdown(events, breakdown));
+      // Not whole hours: the per-event read model, not the hourly rollup.
+      const odd = { ...breakdown, from: new Date(inner.from.getTime() + 17 * 60_000) };
+      expect(byCountThenValue(await storage.analytics.breakdown(odd))).toEqual(computeBreakdown(events, odd));
     });
 
     it.each([
