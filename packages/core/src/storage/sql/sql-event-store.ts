@@ -31,7 +31,15 @@ export class SqlEventStore implements EventStore {
     return { inserted: rows.length, isNew };
   }
 
+  /**
+   * Newest first by seq. A filter on the event name, userId or anonymousId pages through the read
+   * side's indexes on the projected events, plus the write model's not yet projected tail (found by
+   * the projector's own (tx_id, seq) index), so the write model keeps only the indexes ingestion needs.
+   */
   async list(systemId: string, options: ListEventsOptions): Promise<StoredEvent[]> {
+    if (options.userId !== undefined || options.anonymousId !== undefined || (options.event !== undefined && options.event !== '')) {
+      return this.#listByIndex(systemId, options);
+    }
     let query = this.db
       .selectFrom('write_model.tracking_events')
       .selectAll()
@@ -48,6 +56,40 @@ export class SqlEventStore implements EventStore {
     if (options.to !== undefined) query = query.where('timestamp', '<', options.to);
     return (await query.execute()).map(fromRow);
   }
+
+  async #listByIndex(systemId: string, options: ListEventsOptions): Promise<StoredEvent[]> {
+    // One statement, so the checkpoint and the read model it describes come from one snapshot.
+    const { rows } = await sql<{ seq: string }>`
+      with cp as (select tx_id, seq from read_model.projection_checkpoints where name = 'main')
+      (select r.seq from read_model.events r where r.system_id = ${systemId} ${listFilters('r', options)} order by r.seq desc limit ${options.limit})
+      union all
+      (select e.seq from write_model.tracking_events e
+        where (e.tx_id, e.seq) > (coalesce((select tx_id from cp), '0'::xid8), coalesce((select seq from cp), 0))
+          and e.system_id = ${systemId} ${listFilters('e', options)})
+      order by seq desc limit ${options.limit}`.execute(this.db);
+    if (rows.length === 0) return [];
+    const events = await this.db
+      .selectFrom('write_model.tracking_events')
+      .selectAll()
+      .where('seq', 'in', rows.map((r) => String(r.seq)))
+      .orderBy('seq', 'desc')
+      .execute();
+    return events.map(fromRow);
+  }
+}
+
+function listFilters(alias: 'r' | 'e', options: ListEventsOptions) {
+  const col = (name: string) => sql.ref(`${alias}.${name}`);
+  const filters = [];
+  if (options.beforeSeq !== undefined) filters.push(sql`${col('seq')} < ${options.beforeSeq}`);
+  if (options.valid !== undefined) filters.push(sql`${col('valid')} = ${options.valid}`);
+  if (options.event !== undefined) filters.push(sql`${col('event')} = ${options.event}`);
+  if (options.userId !== undefined) filters.push(sql`${col('user_id')} = ${options.userId}`);
+  if (options.anonymousId !== undefined) filters.push(sql`${col('anonymous_id')} = ${options.anonymousId}`);
+  if (options.type !== undefined) filters.push(sql`${col('type')} = ${options.type}`);
+  if (options.from !== undefined) filters.push(sql`${col('timestamp')} >= ${options.from}`);
+  if (options.to !== undefined) filters.push(sql`${col('timestamp')} < ${options.to}`);
+  return filters.length === 0 ? sql`` : sql`and ${sql.join(filters, sql` and `)}`;
 }
 
 // Short keys keep the JSON parameter small; dates serialize as ISO-8601 through JSON.stringify.

@@ -33,6 +33,28 @@ export function emptyStats(): ActivityStats {
 const hourOf = (column: string) => sql`floor(extract(epoch from ${sql.ref(column)}) / 3600)::int`;
 
 /**
+ * The number of each person, numbering those seen for the first time. Keys are `system\u0000person`;
+ * ids are bigint text.
+ */
+export async function personIds(tx: Kysely<Database>, people: readonly { systemId: string; person: string }[]): Promise<Map<string, string>> {
+  const wanted = new Map(people.map((p) => [`${p.systemId}${SEP}${p.person}`, { s: p.systemId, p: p.person }]));
+  const ids = new Map<string, string>();
+  if (wanted.size === 0) return ids;
+  // The join sees the rows from before this statement; `added` returns the new ones.
+  const { rows } = await sql<{ s: string; p: string; id: string }>`
+    with wanted as (select * from jsonb_to_recordset(${JSON.stringify([...wanted.values()])}::jsonb) as w(s uuid, p text)),
+    added as (
+      insert into read_model.people (system_id, person) select s, p from wanted
+      on conflict do nothing returning system_id as s, person as p, id
+    )
+    select s, p, id from added
+    union all
+    select w.s, w.p, pe.id from wanted w join read_model.people pe on pe.system_id = w.s and pe.person = w.p`.execute(tx);
+  for (const r of rows) ids.set(`${r.s}${SEP}${r.p}`, String(r.id));
+  return ids;
+}
+
+/**
  * Moves the rows of merged persons to the person they merged into, and records how the hourly
  * numbers change: hours both had count once, and gaps close up. Loads each merged person fully and
  * the surviving person only around those hours.
@@ -43,50 +65,52 @@ export async function mergePeople(
   stats: ActivityStats,
 ): Promise<void> {
   if (merges.length === 0) return;
-  const m = JSON.stringify(merges.map((x) => ({ s: x.systemId, m: x.member, r: x.root })));
+  const ids = await personIds(tx, merges.flatMap((x) => [{ systemId: x.systemId, person: x.member }, { systemId: x.systemId, person: x.root }]));
+  const idOf = (systemId: string, person: string) => ids.get(`${systemId}${SEP}${person}`)!;
+  const m = JSON.stringify(merges.map((x) => ({ s: x.systemId, m: idOf(x.systemId, x.member), r: idOf(x.systemId, x.root) })));
   const { rows: perEvent } = await sql<{ s: string; r: string; event: string; root: boolean; hours: number[] }>`
-    with m as (select * from jsonb_to_recordset(${m}::jsonb) as m(s uuid, m text, r text)),
+    with m as (select * from jsonb_to_recordset(${m}::jsonb) as m(s uuid, m bigint, r bigint)),
     mem as (
       select m.s, m.r, p.event, array(select distinct ${hourOf('t')} from unnest(p.timestamps) t order by 1) as hours
-      from m join read_model.person_events p on p.system_id = m.s and p.person = m.m
+      from m join read_model.person_events p on p.system_id = m.s and p.person_id = m.m
     ), w as (select s, r, event, min(hours[1]) as lo, max(hours[cardinality(hours)]) as hi from mem group by 1, 2, 3)
     select s, r, event, false as root, hours from mem
     union all
     select w.s, w.r, w.event, true, array(select distinct ${hourOf('t')} from unnest(p.timestamps) t
         where t >= to_timestamp((w.lo - ${GAP_CLASSES}) * 3600.0) and t < to_timestamp((w.hi + ${GAP_CLASSES + 1}) * 3600.0) order by 1)
-    from w join read_model.person_events p on p.system_id = w.s and p.person = w.r and p.event = w.event`.execute(tx);
+    from w join read_model.person_events p on p.system_id = w.s and p.person_id = w.r and p.event = w.event`.execute(tx);
   mergeDeltas(perEvent, (r) => `${r.s}${SEP}${r.r}${SEP}${r.event}`, (r, hour) => eventKey(r.s, hour, r.event), stats.byEvent);
   const { rows: all } = await sql<{ s: string; r: string; root: boolean; hours: number[] }>`
-    with m as (select * from jsonb_to_recordset(${m}::jsonb) as m(s uuid, m text, r text)),
-    mem as (select m.s, m.r, p.hours from m join read_model.person_hours p on p.system_id = m.s and p.person = m.m),
+    with m as (select * from jsonb_to_recordset(${m}::jsonb) as m(s uuid, m bigint, r bigint)),
+    mem as (select m.s, m.r, p.hours from m join read_model.person_hours p on p.system_id = m.s and p.person_id = m.m),
     w as (select s, r, min(hours[1]) as lo, max(hours[cardinality(hours)]) as hi from mem group by 1, 2)
     select s, r, false as root, hours from mem
     union all
     select w.s, w.r, true, array(select h from unnest(p.hours) h where h between w.lo - ${GAP_CLASSES} and w.hi + ${GAP_CLASSES} order by h)
-    from w join read_model.person_hours p on p.system_id = w.s and p.person = w.r`.execute(tx);
+    from w join read_model.person_hours p on p.system_id = w.s and p.person_id = w.r`.execute(tx);
   mergeDeltas(all, (r) => `${r.s}${SEP}${r.r}`, (r, hour) => allKey(r.s, hour), stats.all);
 
-  await sql`with m as (select * from jsonb_to_recordset(${m}::jsonb) as m(s uuid, m text, r text)),
+  await sql`with m as (select * from jsonb_to_recordset(${m}::jsonb) as m(s uuid, m bigint, r bigint)),
     moved as (
-      delete from read_model.person_events p using m where p.system_id = m.s and p.person = m.m
+      delete from read_model.person_events p using m where p.system_id = m.s and p.person_id = m.m
       returning p.system_id, m.r, p.event, p.timestamps
     ), grouped as (
       select system_id, r, event, array_agg(t order by t) as timestamps from moved, unnest(moved.timestamps) t group by 1, 2, 3
     )
-    insert into read_model.person_events as p (system_id, event, person, timestamps)
+    insert into read_model.person_events as p (system_id, event, person_id, timestamps)
     select system_id, event, r, timestamps from grouped
-    on conflict (system_id, event, person) do update
+    on conflict (system_id, event, person_id) do update
       set timestamps = array(select t from unnest(p.timestamps || excluded.timestamps) t order by t)`.execute(tx);
-  await sql`with m as (select * from jsonb_to_recordset(${m}::jsonb) as m(s uuid, m text, r text)),
+  await sql`with m as (select * from jsonb_to_recordset(${m}::jsonb) as m(s uuid, m bigint, r bigint)),
     moved as (
-      delete from read_model.person_hours p using m where p.system_id = m.s and p.person = m.m
+      delete from read_model.person_hours p using m where p.system_id = m.s and p.person_id = m.m
       returning p.system_id, m.r, p.hours
     ), grouped as (
       select system_id, r, array_agg(distinct h order by h) as hours from moved, unnest(moved.hours) h group by 1, 2
     )
-    insert into read_model.person_hours as p (system_id, person, hours)
+    insert into read_model.person_hours as p (system_id, person_id, hours)
     select system_id, r, hours from grouped
-    on conflict (system_id, person) do update
+    on conflict (system_id, person_id) do update
       set hours = array(select distinct h from unnest(p.hours || excluded.hours) h order by h)`.execute(tx);
 }
 
@@ -135,15 +159,17 @@ export async function addOccurrences(tx: Kysely<Database>, occurrences: readonly
     perPerson.set(pk, p);
   }
   if (perEvent.size === 0) return;
-  const events = [...perEvent.values()].map((e) => ({ ...e, added: [...e.hours].sort((a, b) => a - b) }));
-  const people = [...perPerson.values()].map((p) => ({ ...p, added: [...p.hours].sort((a, b) => a - b) }));
+  const ids = await personIds(tx, [...perPerson.values()].map((p) => ({ systemId: p.s, person: p.p })));
+  const idOf = (systemId: string, person: string) => ids.get(`${systemId}${SEP}${person}`)!;
+  const events = [...perEvent.values()].map((e) => ({ ...e, p: idOf(e.s, e.p), added: [...e.hours].sort((a, b) => a - b) }));
+  const people = [...perPerson.values()].map((p) => ({ ...p, p: idOf(p.s, p.p), added: [...p.hours].sort((a, b) => a - b) }));
 
   const eventKeys = events.map((e, i) => ({ i, s: e.s, e: e.e, p: e.p, lo: e.added[0]! - GAP_CLASSES, hi: e.added.at(-1)! + GAP_CLASSES }));
   const { rows: eventWindows } = await sql<{ i: number; hours: number[] }>`
     select r.i, array(select distinct ${hourOf('t')} from unnest(p.timestamps) t
         where t >= to_timestamp(r.lo * 3600.0) and t < to_timestamp((r.hi + 1) * 3600.0) order by 1) as hours
-    from jsonb_to_recordset(${JSON.stringify(eventKeys)}::jsonb) as r(i int, s uuid, e text, p text, lo int, hi int)
-    join read_model.person_events p on p.system_id = r.s and p.event = r.e and p.person = r.p`.execute(tx);
+    from jsonb_to_recordset(${JSON.stringify(eventKeys)}::jsonb) as r(i int, s uuid, e text, p bigint, lo int, hi int)
+    join read_model.person_events p on p.system_id = r.s and p.event = r.e and p.person_id = r.p`.execute(tx);
   const oldEvent = new Map(eventWindows.map((w) => [Number(w.i), w.hours.map(Number)]));
   events.forEach((e, i) => {
     const old = oldEvent.get(i) ?? [];
@@ -153,8 +179,8 @@ export async function addOccurrences(tx: Kysely<Database>, occurrences: readonly
   const personKeys = people.map((p, i) => ({ i, s: p.s, p: p.p, lo: p.added[0]! - GAP_CLASSES, hi: p.added.at(-1)! + GAP_CLASSES }));
   const { rows: personWindows } = await sql<{ i: number; hours: number[] }>`
     select r.i, array(select h from unnest(p.hours) h where h between r.lo and r.hi order by h) as hours
-    from jsonb_to_recordset(${JSON.stringify(personKeys)}::jsonb) as r(i int, s uuid, p text, lo int, hi int)
-    join read_model.person_hours p on p.system_id = r.s and p.person = r.p`.execute(tx);
+    from jsonb_to_recordset(${JSON.stringify(personKeys)}::jsonb) as r(i int, s uuid, p bigint, lo int, hi int)
+    join read_model.person_hours p on p.system_id = r.s and p.person_id = r.p`.execute(tx);
   const oldPerson = new Map(personWindows.map((w) => [Number(w.i), w.hours.map(Number)]));
   people.forEach((p, i) => {
     const old = oldPerson.get(i) ?? [];
@@ -162,15 +188,15 @@ export async function addOccurrences(tx: Kysely<Database>, occurrences: readonly
   });
 
   const eventRows = events.map((e) => ({ s: e.s, e: e.e, p: e.p, ts: e.ts.sort((a, b) => a.getTime() - b.getTime()) }));
-  await sql`insert into read_model.person_events as p (system_id, event, person, timestamps)
-    select s, e, p, ts from jsonb_to_recordset(${JSON.stringify(eventRows)}::jsonb) as r(s uuid, e text, p text, ts timestamptz[])
-    on conflict (system_id, event, person) do update set timestamps = case
+  await sql`insert into read_model.person_events as p (system_id, event, person_id, timestamps)
+    select s, e, p, ts from jsonb_to_recordset(${JSON.stringify(eventRows)}::jsonb) as r(s uuid, e text, p bigint, ts timestamptz[])
+    on conflict (system_id, event, person_id) do update set timestamps = case
       when excluded.timestamps[1] >= p.timestamps[cardinality(p.timestamps)] then p.timestamps || excluded.timestamps
       else array(select t from unnest(p.timestamps || excluded.timestamps) t order by t) end`.execute(tx);
   const personRows = people.map((p) => ({ s: p.s, p: p.p, h: p.added }));
-  await sql`insert into read_model.person_hours as p (system_id, person, hours)
-    select s, p, h from jsonb_to_recordset(${JSON.stringify(personRows)}::jsonb) as r(s uuid, p text, h int[])
-    on conflict (system_id, person) do update set hours = case
+  await sql`insert into read_model.person_hours as p (system_id, person_id, hours)
+    select s, p, h from jsonb_to_recordset(${JSON.stringify(personRows)}::jsonb) as r(s uuid, p bigint, h int[])
+    on conflict (system_id, person_id) do update set hours = case
       when excluded.hours[1] > p.hours[cardinality(p.hours)] then p.hours || excluded.hours
       else array(select distinct h from unnest(p.hours || excluded.hours) h order by h) end`.execute(tx);
 }

@@ -55,15 +55,15 @@ export async function sqlFunnel(db: Kysely<Database>, q: FunnelQuery): Promise<{
   const steps = q.steps.map((step, i) =>
     i === 0
       ? sql`s0 as (
-          select person, t, t as t0 from (
-            select person, timestamps[width_bucket(${q.from}::timestamptz - interval '1 microsecond', timestamps) + 1] as t
+          select person_id, t, t as t0 from (
+            select person_id, timestamps[width_bucket(${q.from}::timestamptz - interval '1 microsecond', timestamps) + 1] as t
             from read_model.person_events where system_id = ${q.systemId} and event = ${step}) f
           where t < ${q.to})`
       : sql`${sql.raw(`s${i}`)} as (
-          select person, t, t0 from (
-            select prev.person, p.timestamps[width_bucket(prev.t, p.timestamps) + 1] as t, prev.t0
+          select person_id, t, t0 from (
+            select prev.person_id, p.timestamps[width_bucket(prev.t, p.timestamps) + 1] as t, prev.t0
             from ${sql.raw(`s${i - 1}`)} prev
-            join read_model.person_events p on p.system_id = ${q.systemId} and p.event = ${step} and p.person = prev.person) f
+            join read_model.person_events p on p.system_id = ${q.systemId} and p.event = ${step} and p.person_id = prev.person_id) f
           where t <= t0 + ${within}::interval and t < ${q.to})`,
   );
   const counts = q.steps.map((_, i) => sql`(select count(*) from ${sql.raw(`s${i}`)}) as ${sql.raw(`c${i}`)}`);

@@ -21,6 +21,7 @@ interface PendingRow {
   anonymous_id: string | null;
   previous_id: string | null;
   group_id: string | null;
+  valid: boolean;
   properties: Record<string, unknown>;
   traits: Record<string, unknown>;
   timestamp: Date;
@@ -50,7 +51,7 @@ export class SqlProjectionStore implements ProjectionStore {
       // ORDER BY sort text ('100000' before '99999'), skipping or repeating events, and miss the index.
       const { rows } = await sql<PendingRow>`
         select e.tx_id::text as tx_id, e.seq, e.system_id, e.type, e.event, e.user_id, e.anonymous_id, e.previous_id,
-          e.group_id, e.properties, e.traits, e.timestamp, e.received_at
+          e.group_id, e.valid, e.properties, e.traits, e.timestamp, e.received_at
         from write_model.tracking_events e
         where (e.tx_id, e.seq) > (${checkpoint.txId}::xid8, ${checkpoint.seq}::bigint)
           and e.tx_id < ${watermark}::xid8
@@ -138,7 +139,7 @@ export class SqlProjectionStore implements ProjectionStore {
     await this.db.transaction().execute(async (tx) => {
       await lockCheckpoint(tx);
       await sql`truncate read_model.event_counts_hourly, read_model.event_counts_daily, read_model.identity_links, read_model.events,
-        read_model.person_events, read_model.person_hours, read_model.activity_hourly, read_model.event_activity_hourly,
+        read_model.people, read_model.person_events, read_model.person_hours, read_model.activity_hourly, read_model.event_activity_hourly,
         read_model.property_rollups, read_model.property_values, read_model.property_counts_hourly`.execute(tx);
       await sql`update read_model.projection_checkpoints
         set tx_id = '0'::xid8, seq = 0, projected_events = 0, last_event_received_at = null, updated_at = now()
@@ -180,10 +181,13 @@ async function applyEvents(tx: Kysely<Database>, rows: PendingRow[]): Promise<vo
     p: r.properties,
     tr: r.traits,
     g: r.group_id,
+    u: r.user_id,
+    an: r.anonymous_id,
+    v: r.valid,
   }));
-  await sql`insert into read_model.events (system_id, seq, type, event, actor, timestamp, properties, traits, group_id)
-    select s, q, t, e, a, ts, p, tr, g from jsonb_to_recordset(${JSON.stringify(records)}::jsonb)
-      as r(s uuid, q bigint, t text, e text, a text, ts timestamptz, p jsonb, tr jsonb, g text)
+  await sql`insert into read_model.events (system_id, seq, type, event, actor, timestamp, properties, traits, group_id, user_id, anonymous_id, valid)
+    select s, q, t, e, a, ts, p, tr, g, u, an, v from jsonb_to_recordset(${JSON.stringify(records)}::jsonb)
+      as r(s uuid, q bigint, t text, e text, a text, ts timestamptz, p jsonb, tr jsonb, g text, u text, an text, v boolean)
     on conflict do nothing`.execute(tx);
 }
 
