@@ -35,7 +35,7 @@ import { createPlatform, Projector } from '../../packages/core/dist/index.js';
 import { createPostgresStorage } from '../../packages/core/dist/postgres.js';
 import { checkpoint, createDatabase, databaseUrl, dropDatabase, serverVersion, withClient } from './lib/database.mjs';
 import { createDataset, TRACK_EVENTS } from './lib/query-data.mjs';
-import { rawBreakdown, rawFunnel, rawTimeseries, rawTopEvents, rawUserProfile } from './lib/query-raw.mjs';
+import { rawBreakdown, rawFunnel, rawListEvents, rawTimeseries, rawTopEvents, rawUserProfile } from './lib/query-raw.mjs';
 import { table } from './lib/report.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -285,7 +285,36 @@ function queryDefs(systemId, end) {
       raw: (c, p) => rawUserProfile(c, p.systemId, p.userId, p.limit),
       compare: compareProfile,
     },
+    {
+      // Keyset pagination (seq < cursor) with a filter: 3 pages of 100 of a mid-popularity event.
+      name: 'events list by event, 3 pages',
+      params: (i) => ({ systemId, event: TRACK_EVENTS[10 + (i % 30)], pages: 3, limit: 100 }),
+      read: (s, p) => listPages((beforeSeq) => s.events.list(p.systemId, { event: p.event, limit: p.limit + 1, beforeSeq }), p),
+      raw: (c, p) => listPages((beforeSeq) => rawListEvents(c, p.systemId, { event: p.event }, p.limit + 1, beforeSeq), p),
+      compare: (a, b) => compareExact(a, b, (id) => id),
+    },
+    {
+      name: 'events list by userId, 1 page',
+      params: (i) => ({ systemId, userId: `user-${(i * 337 + 11) % USERS}`, pages: 1, limit: 100 }),
+      read: (s, p) => listPages((beforeSeq) => s.events.list(p.systemId, { userId: p.userId, limit: p.limit + 1, beforeSeq }), p),
+      raw: (c, p) => listPages((beforeSeq) => rawListEvents(c, p.systemId, { user_id: p.userId }, p.limit + 1, beforeSeq), p),
+      compare: (a, b) => compareExact(a, b, (id) => id),
+    },
   ];
+}
+
+/** Follows the cursor (last seq of a page) for `pages` pages of `limit`; returns the messageIds seen. */
+async function listPages(fetchPage, { pages, limit }) {
+  const ids = [];
+  let beforeSeq;
+  for (let page = 0; page < pages; page++) {
+    const rows = await fetchPage(beforeSeq);
+    const data = rows.slice(0, limit);
+    ids.push(...data.map((e) => e.messageId ?? e.message_id));
+    if (rows.length <= limit) break;
+    beforeSeq = String(data[data.length - 1].seq);
+  }
+  return ids;
 }
 
 async function benchQuery(def, storage, rawClient, capture, results) {

@@ -58,15 +58,15 @@ export class SqlEventStore implements EventStore {
   }
 
   async #listByIndex(systemId: string, options: ListEventsOptions): Promise<StoredEvent[]> {
-    // One statement, so the checkpoint and the read model it describes come from one snapshot.
-    const { rows } = await sql<{ seq: string }>`
-      with cp as (select tx_id, seq from read_model.projection_checkpoints where name = 'main')
-      (select r.seq from read_model.events r where r.system_id = ${systemId} ${listFilters('r', options)} order by r.seq desc limit ${options.limit})
-      union all
-      (select e.seq from write_model.tracking_events e
-        where (e.tx_id, e.seq) > (coalesce((select tx_id from cp), '0'::xid8), coalesce((select seq from cp), 0))
-          and e.system_id = ${systemId} ${listFilters('e', options)})
-      order by seq desc limit ${options.limit}`.execute(this.db);
+    // One snapshot for both statements, so the checkpoint describes the read model the second sees.
+    const rows = await this.db
+      .transaction()
+      .setIsolationLevel('repeatable read')
+      .execute(async (tx) => {
+        const { rows: cp } = await sql<{ tx_id: string; seq: string }>`
+          select tx_id::text, seq from read_model.projection_checkpoints where name = 'main'`.execute(tx);
+        return listedSeqs(tx, systemId, options, cp[0] ?? { tx_id: '0', seq: '0' });
+      });
     if (rows.length === 0) return [];
     const events = await this.db
       .selectFrom('write_model.tracking_events')
@@ -76,6 +76,22 @@ export class SqlEventStore implements EventStore {
       .execute();
     return events.map(fromRow);
   }
+}
+
+// The checkpoint goes in as literals, so the tail is an index range on (tx_id, seq).
+async function listedSeqs(
+  tx: Kysely<Database>,
+  systemId: string,
+  options: ListEventsOptions,
+  checkpoint: { tx_id: string; seq: string },
+): Promise<{ seq: string }[]> {
+  const { rows } = await sql<{ seq: string }>`
+    (select r.seq from read_model.events r where r.system_id = ${systemId} ${listFilters('r', options)} order by r.seq desc limit ${options.limit})
+    union all
+    (select e.seq from write_model.tracking_events e
+      where (e.tx_id, e.seq) > (${checkpoint.tx_id}::xid8, ${checkpoint.seq}::bigint) and e.system_id = ${systemId} ${listFilters('e', options)})
+    order by seq desc limit ${options.limit}`.execute(tx);
+  return rows;
 }
 
 function listFilters(alias: 'r' | 'e', options: ListEventsOptions) {
