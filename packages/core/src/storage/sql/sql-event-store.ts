@@ -100,7 +100,8 @@ function listFilters(alias: 'r' | 'e', options: ListEventsOptions) {
   if (options.beforeSeq !== undefined) filters.push(sql`${col('seq')} < ${options.beforeSeq}`);
   if (options.valid !== undefined) filters.push(sql`${col('valid')} = ${options.valid}`);
   if (options.event !== undefined) filters.push(sql`${col('event')} = ${options.event}`);
-  if (options.userId !== undefined) filters.push(sql`${col('user_id')} = ${options.userId}`);
+  // The read model knows a userId as its actor: `u:<userId>` whenever an event has one.
+  if (options.userId !== undefined) filters.push(alias === 'r' ? sql`r.actor = ${`u:${options.userId}`}` : sql`e.user_id = ${options.userId}`);
   if (options.anonymousId !== undefined) filters.push(sql`${col('anonymous_id')} = ${options.anonymousId}`);
   if (options.type !== undefined) filters.push(sql`${col('type')} = ${options.type}`);
   if (options.from !== undefined) filters.push(sql`${col('timestamp')} >= ${options.from}`);

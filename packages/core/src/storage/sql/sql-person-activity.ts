@@ -25,6 +25,8 @@ export const allKey = (systemId: string, hour: number) => `${systemId}${SEP}${ho
 // PostgreSQL text cannot hold NUL, so it cannot occur inside an event name.
 export const eventKey = (systemId: string, hour: number, event: string) => `${systemId}${SEP}${hour}${SEP}${event}`;
 
+export const personKey = (systemId: string, person: string) => `${systemId}${SEP}${person}`;
+
 export function emptyStats(): ActivityStats {
   return { all: new Map(), byEvent: new Map(), events: new Map() };
 }
@@ -33,8 +35,8 @@ export function emptyStats(): ActivityStats {
 const hourOf = (column: string) => sql`floor(extract(epoch from ${sql.ref(column)}) / 3600)::int`;
 
 /**
- * The number of each person, numbering those seen for the first time. Keys are `system\u0000person`;
- * ids are bigint text.
+ * The number of each person, numbering those seen for the first time. Keys are `system\u0000person`
+ * ({@link personKey}); ids are bigint text.
  */
 export async function personIds(tx: Kysely<Database>, people: readonly { systemId: string; person: string }[]): Promise<Map<string, string>> {
   const wanted = new Map(people.map((p) => [`${p.systemId}${SEP}${p.person}`, { s: p.systemId, p: p.person }]));
@@ -62,10 +64,10 @@ export async function personIds(tx: Kysely<Database>, people: readonly { systemI
 export async function mergePeople(
   tx: Kysely<Database>,
   merges: readonly { systemId: string; member: string; root: string }[],
+  ids: ReadonlyMap<string, string>,
   stats: ActivityStats,
 ): Promise<void> {
   if (merges.length === 0) return;
-  const ids = await personIds(tx, merges.flatMap((x) => [{ systemId: x.systemId, person: x.member }, { systemId: x.systemId, person: x.root }]));
   const idOf = (systemId: string, person: string) => ids.get(`${systemId}${SEP}${person}`)!;
   const m = JSON.stringify(merges.map((x) => ({ s: x.systemId, m: idOf(x.systemId, x.member), r: idOf(x.systemId, x.root) })));
   const { rows: perEvent } = await sql<{ s: string; r: string; event: string; root: boolean; hours: number[] }>`
@@ -140,7 +142,12 @@ function mergeDeltas<R extends { root: boolean; hours: number[] }>(
  * Adds a batch's occurrences to the per-person read models (persons already resolved), and records
  * the change in the hourly numbers. Loads each touched row only around the batch's hours.
  */
-export async function addOccurrences(tx: Kysely<Database>, occurrences: readonly PersonOccurrence[], stats: ActivityStats): Promise<void> {
+export async function addOccurrences(
+  tx: Kysely<Database>,
+  occurrences: readonly PersonOccurrence[],
+  ids: ReadonlyMap<string, string>,
+  stats: ActivityStats,
+): Promise<void> {
   const perEvent = new Map<string, { s: string; e: string; p: string; ts: Date[]; hours: Set<number> }>();
   const perPerson = new Map<string, { s: string; p: string; hours: Set<number> }>();
   for (const o of occurrences) {
@@ -159,46 +166,60 @@ export async function addOccurrences(tx: Kysely<Database>, occurrences: readonly
     perPerson.set(pk, p);
   }
   if (perEvent.size === 0) return;
-  const ids = await personIds(tx, [...perPerson.values()].map((p) => ({ systemId: p.s, person: p.p })));
   const idOf = (systemId: string, person: string) => ids.get(`${systemId}${SEP}${person}`)!;
   const events = [...perEvent.values()].map((e) => ({ ...e, p: idOf(e.s, e.p), added: [...e.hours].sort((a, b) => a - b) }));
   const people = [...perPerson.values()].map((p) => ({ ...p, p: idOf(p.s, p.p), added: [...p.hours].sort((a, b) => a - b) }));
 
-  const eventKeys = events.map((e, i) => ({ i, s: e.s, e: e.e, p: e.p, lo: e.added[0]! - GAP_CLASSES, hi: e.added.at(-1)! + GAP_CLASSES }));
+  // Each statement reads the rows' old hours around the batch's hours and upserts them: every part
+  // of a WITH query sees the snapshot from before the statement, so `old` is the state before `up`.
+  const eventRows = events.map((e, i) => ({
+    i,
+    s: e.s,
+    e: e.e,
+    p: e.p,
+    ts: e.ts.sort((a, b) => a.getTime() - b.getTime()),
+    lo: e.added[0]! - GAP_CLASSES,
+    hi: e.added.at(-1)! + GAP_CLASSES,
+  }));
   const { rows: eventWindows } = await sql<{ i: number; hours: number[] }>`
-    select r.i, array(select distinct ${hourOf('t')} from unnest(p.timestamps) t
-        where t >= to_timestamp(r.lo * 3600.0) and t < to_timestamp((r.hi + 1) * 3600.0) order by 1) as hours
-    from jsonb_to_recordset(${JSON.stringify(eventKeys)}::jsonb) as r(i int, s uuid, e text, p bigint, lo int, hi int)
-    join read_model.person_events p on p.system_id = r.s and p.event = r.e and p.person_id = r.p`.execute(tx);
+    with r as (select * from jsonb_to_recordset(${JSON.stringify(eventRows)}::jsonb) as r(i int, s uuid, e text, p bigint, ts timestamptz[], lo int, hi int)),
+    old as (
+      select r.i, array(select distinct ${hourOf('t')} from unnest(p.timestamps) t
+          where t >= to_timestamp(r.lo * 3600.0) and t < to_timestamp((r.hi + 1) * 3600.0) order by 1) as hours
+      from r join read_model.person_events p on p.system_id = r.s and p.event = r.e and p.person_id = r.p
+    ), up as (
+      insert into read_model.person_events as p (system_id, event, person_id, timestamps)
+      select s, e, p, ts from r
+      on conflict (system_id, event, person_id) do update set timestamps = case
+        when excluded.timestamps[1] >= p.timestamps[cardinality(p.timestamps)] then p.timestamps || excluded.timestamps
+        else array(select t from unnest(p.timestamps || excluded.timestamps) t order by t) end
+    )
+    select i, hours from old`.execute(tx);
   const oldEvent = new Map(eventWindows.map((w) => [Number(w.i), w.hours.map(Number)]));
   events.forEach((e, i) => {
     const old = oldEvent.get(i) ?? [];
     addGapDelta(stats.byEvent, (hour) => eventKey(e.s, hour, e.e), [old], unionHours(old, e.added), e.added[0]!, e.added.at(-1)! + GAP_CLASSES);
   });
 
-  const personKeys = people.map((p, i) => ({ i, s: p.s, p: p.p, lo: p.added[0]! - GAP_CLASSES, hi: p.added.at(-1)! + GAP_CLASSES }));
+  const personRows = people.map((p, i) => ({ i, s: p.s, p: p.p, h: p.added, lo: p.added[0]! - GAP_CLASSES, hi: p.added.at(-1)! + GAP_CLASSES }));
   const { rows: personWindows } = await sql<{ i: number; hours: number[] }>`
-    select r.i, array(select h from unnest(p.hours) h where h between r.lo and r.hi order by h) as hours
-    from jsonb_to_recordset(${JSON.stringify(personKeys)}::jsonb) as r(i int, s uuid, p bigint, lo int, hi int)
-    join read_model.person_hours p on p.system_id = r.s and p.person_id = r.p`.execute(tx);
+    with r as (select * from jsonb_to_recordset(${JSON.stringify(personRows)}::jsonb) as r(i int, s uuid, p bigint, h int[], lo int, hi int)),
+    old as (
+      select r.i, array(select h from unnest(p.hours) h where h between r.lo and r.hi order by h) as hours
+      from r join read_model.person_hours p on p.system_id = r.s and p.person_id = r.p
+    ), up as (
+      insert into read_model.person_hours as p (system_id, person_id, hours)
+      select s, p, h from r
+      on conflict (system_id, person_id) do update set hours = case
+        when excluded.hours[1] > p.hours[cardinality(p.hours)] then p.hours || excluded.hours
+        else array(select distinct h from unnest(p.hours || excluded.hours) h order by h) end
+    )
+    select i, hours from old`.execute(tx);
   const oldPerson = new Map(personWindows.map((w) => [Number(w.i), w.hours.map(Number)]));
   people.forEach((p, i) => {
     const old = oldPerson.get(i) ?? [];
     addGapDelta(stats.all, (hour) => allKey(p.s, hour), [old], unionHours(old, p.added), p.added[0]!, p.added.at(-1)! + GAP_CLASSES);
   });
-
-  const eventRows = events.map((e) => ({ s: e.s, e: e.e, p: e.p, ts: e.ts.sort((a, b) => a.getTime() - b.getTime()) }));
-  await sql`insert into read_model.person_events as p (system_id, event, person_id, timestamps)
-    select s, e, p, ts from jsonb_to_recordset(${JSON.stringify(eventRows)}::jsonb) as r(s uuid, e text, p bigint, ts timestamptz[])
-    on conflict (system_id, event, person_id) do update set timestamps = case
-      when excluded.timestamps[1] >= p.timestamps[cardinality(p.timestamps)] then p.timestamps || excluded.timestamps
-      else array(select t from unnest(p.timestamps || excluded.timestamps) t order by t) end`.execute(tx);
-  const personRows = people.map((p) => ({ s: p.s, p: p.p, h: p.added }));
-  await sql`insert into read_model.person_hours as p (system_id, person_id, hours)
-    select s, p, h from jsonb_to_recordset(${JSON.stringify(personRows)}::jsonb) as r(s uuid, p bigint, h int[])
-    on conflict (system_id, person_id) do update set hours = case
-      when excluded.hours[1] > p.hours[cardinality(p.hours)] then p.hours || excluded.hours
-      else array(select distinct h from unnest(p.hours || excluded.hours) h order by h) end`.execute(tx);
 }
 
 /** Writes the accumulated changes of the hourly numbers. */

@@ -4,7 +4,7 @@ import { actorOf, hourOf, readModelDelta } from '../../analytics/read-model-delt
 import type { MessageType } from '../../ingestion/tracking-event';
 import type { Database } from './database';
 import { applyIdentityLinks } from './sql-identity-links';
-import { addOccurrences, emptyStats, mergePeople, writeActivityStats } from './sql-person-activity';
+import { addOccurrences, emptyStats, mergePeople, personIds, writeActivityStats } from './sql-person-activity';
 import { applyPropertyRollups } from './sql-property-rollups';
 
 // Any fixed 64-bit number distinct from the migration lock's.
@@ -79,16 +79,17 @@ export class SqlProjectionStore implements ProjectionStore {
         delta.links,
         actors.filter((a): a is { systemId: string; actor: string } => a.actor !== null),
       );
+      const occurrences = rows.map((r, i) => {
+        const actor = actors[i]!.actor;
+        return { systemId: r.system_id, event: r.event ?? '', person: actor === null ? null : identities.personOf(r.system_id, actor), timestamp: r.timestamp };
+      });
+      const ids = await personIds(tx, [
+        ...occurrences.flatMap((o) => (o.person === null ? [] : [{ systemId: o.systemId, person: o.person }])),
+        ...identities.merges.flatMap((m) => [{ systemId: m.systemId, person: m.member }, { systemId: m.systemId, person: m.root }]),
+      ]);
       const stats = emptyStats();
-      await mergePeople(tx, identities.merges, stats);
-      await addOccurrences(
-        tx,
-        rows.map((r, i) => {
-          const actor = actors[i]!.actor;
-          return { systemId: r.system_id, event: r.event ?? '', person: actor === null ? null : identities.personOf(r.system_id, actor), timestamp: r.timestamp };
-        }),
-        stats,
-      );
+      await mergePeople(tx, identities.merges, ids, stats);
+      await addOccurrences(tx, occurrences, ids, stats);
       await writeActivityStats(tx, stats);
       await applyPropertyRollups(
         tx,
@@ -181,13 +182,12 @@ async function applyEvents(tx: Kysely<Database>, rows: PendingRow[]): Promise<vo
     p: r.properties,
     tr: r.traits,
     g: r.group_id,
-    u: r.user_id,
     an: r.anonymous_id,
     v: r.valid,
   }));
-  await sql`insert into read_model.events (system_id, seq, type, event, actor, timestamp, properties, traits, group_id, user_id, anonymous_id, valid)
-    select s, q, t, e, a, ts, p, tr, g, u, an, v from jsonb_to_recordset(${JSON.stringify(records)}::jsonb)
-      as r(s uuid, q bigint, t text, e text, a text, ts timestamptz, p jsonb, tr jsonb, g text, u text, an text, v boolean)
+  await sql`insert into read_model.events (system_id, seq, type, event, actor, timestamp, properties, traits, group_id, anonymous_id, valid)
+    select s, q, t, e, a, ts, p, tr, g, an, v from jsonb_to_recordset(${JSON.stringify(records)}::jsonb)
+      as r(s uuid, q bigint, t text, e text, a text, ts timestamptz, p jsonb, tr jsonb, g text, an text, v boolean)
     on conflict do nothing`.execute(tx);
 }
 

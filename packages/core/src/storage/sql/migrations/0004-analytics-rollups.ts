@@ -87,11 +87,11 @@ const statements = [
     count bigint not null,
     primary key (system_id, event, property, hour, value)
   )`,
-  // Filtered event listings page by seq through these indexes (plus the not yet projected tail of
-  // the write model), so the write model keeps only the indexes ingestion needs.
-  sql`alter table read_model.events add column user_id text, add column anonymous_id text, add column valid boolean not null default true`,
+  // Filtered event listings page by seq through these indexes (a userId is the actor `u:<userId>`),
+  // plus the not yet projected tail of the write model, so the write model keeps only the indexes
+  // ingestion needs.
+  sql`alter table read_model.events add column anonymous_id text, add column valid boolean not null default true`,
   sql`create index read_events_list_by_event on read_model.events (system_id, event, seq)`,
-  sql`create index read_events_list_by_user on read_model.events (system_id, user_id, seq) where user_id is not null`,
   sql`create index read_events_list_by_anonymous on read_model.events (system_id, anonymous_id, seq) where anonymous_id is not null`,
   // Replaced by activity_hourly and event_activity_hourly.
   sql`drop table read_model.user_activity_hourly`,
