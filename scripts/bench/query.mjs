@@ -1,21 +1,26 @@
 // Query benchmark of Volcanion Tracking's read models, with a raw write-model baseline in the same run.
 //
-//   npx -y pnpm@10.34.9 bench:query      (builds, then runs this file; ~4-6 minutes on 2 cores)
+//   npx -y pnpm@10.34.9 bench:query      (builds, then runs this file; ~5-7 minutes on 2 cores)
+//   VT_BENCH_QUERY_ROWS=10000000 npx -y pnpm@10.34.9 bench:query      (10M events; ~1 hour)
+//   VT_BENCH_QUERY_ROWS=50000 …          (a quick run of the script itself)
+//   VT_BENCH_QUERY_WATCHDOG_S=…          (hard stop; default 420 s per million rows, at least 420 s)
 //
 // What it does, in order:
 //   1. creates a throwaway database vt_bench_q_<random> on 127.0.0.1:5432, migrates it with
 //      storage.migrate() and creates a partner and a system through createPlatform();
-//   2. generates 1,000,000 events (seeded, see lib/query-data.mjs: 30 days, 50 track event names with a
+//   2. generates VT_BENCH_QUERY_ROWS events (default 1,000,000; seeded, see lib/query-data.mjs: 30 days, 50 track event names with a
 //      Zipf popularity, 10,000 users, anonymous traffic linked by identify, a few aliases, page views)
 //      and COPYs them into write_model.tracking_events (10 COPY transactions) -> rows/s;
 //      then VACUUM ANALYZE (as autovacuum would in a steady state; timed, not part of the rate);
 //   3. times `new Projector(storage, {batchSize: 5000}).catchUp()` -> events/s; checks that every event
 //      was projected (counts must agree); VACUUM ANALYZE of the read models;
-//   4. times each read-model query (storage.analytics.*, 3 warm-ups + ~30 runs, parameters varied per
-//      run: windows shifted, events/users rotated);
+//   4. times each read-model query (storage.analytics.*, and storage.events.list with filters and
+//      keyset pages; 3 warm-ups + ~30 runs, parameters varied per run: windows shifted, events/users
+//      rotated);
 //   5. times the same answers with raw SQL over write_model.tracking_events only (lib/query-raw.mjs;
-//      fewer runs when slow, at least 5) and compares them run by run with the read model's answers
-//      for the same parameters: counts must agree (top events, breakdown, timeseries counts); unique
+//      GROUP BY for the analytics, the keyset query over the log's own indexes for the lists; fewer
+//      runs when slow, at least 5) and compares them run by run with the read model's answers for the
+//      same parameters: counts must agree (top events, breakdown, timeseries counts, listed ids); unique
 //      users, funnels and profiles are compared for information only (the raw SQL does not merge
 //      identities);
 //   6. prints p50/p95, raw/read ratios, the targets (p95 <= 50 ms and >= 20x faster than raw, per query)
@@ -60,7 +65,7 @@ const RAW_RUNS = { warmups: 3, warmupBudgetMs: 1_500, maxRuns: 30, minRuns: 5, b
 const WATCHDOG_MS = Number(process.env.VT_BENCH_QUERY_WATCHDOG_S ?? Math.max(420, Math.ceil((ROWS / 1_000_000) * 420))) * 1000;
 // The read models the projector writes (vacuumed after catch-up, sizes reported).
 const READ_MODEL_TABLES = [
-  'events', 'event_counts_hourly', 'event_counts_daily', 'identity_links', 'person_events', 'person_hours',
+  'events', 'event_counts_hourly', 'event_counts_daily', 'identity_links', 'people', 'person_events', 'person_hours',
   'activity_hourly', 'event_activity_hourly', 'property_rollups', 'property_values', 'property_counts_hourly',
 ];
 
@@ -222,9 +227,14 @@ async function project(storage, results) {
 
 async function tableSizes() {
   return withClient(dbUrl, async (c) => {
-    const { rows } = await c.query(`select n.nspname || '.' || c.relname as name, pg_total_relation_size(c.oid) as total, pg_relation_size(c.oid) as heap, c.reltuples::int8 as rows
+    // A partitioned table (person_events) counts its partitions.
+    const { rows } = await c.query(`select n.nspname || '.' || c.relname as name,
+        coalesce((select sum(pg_total_relation_size(t.relid)) from pg_partition_tree(c.oid) t), pg_total_relation_size(c.oid)) as total,
+        coalesce((select sum(pg_relation_size(t.relid)) from pg_partition_tree(c.oid) t), pg_relation_size(c.oid)) as heap,
+        coalesce((select sum(greatest(p.reltuples, 0))::int8 from pg_partition_tree(c.oid) t join pg_class p on p.oid = t.relid where t.isleaf), c.reltuples::int8) as rows
       from pg_class c join pg_namespace n on n.oid = c.relnamespace
-      where c.relkind = 'r' and ((n.nspname = 'write_model' and c.relname = 'tracking_events') or (n.nspname = 'read_model' and c.relname = any($1)))
+      where c.relkind in ('r', 'p') and not c.relispartition
+        and ((n.nspname = 'write_model' and c.relname = 'tracking_events') or (n.nspname = 'read_model' and c.relname = any($1)))
       order by 1`, [READ_MODEL_TABLES]);
     return rows.map((r) => ({ table: r.name, rows: Number(r.rows), heapMB: Number(r.heap) / 1e6, totalMB: Number(r.total) / 1e6 }));
   });
