@@ -52,7 +52,7 @@ export class SqlAnalyticsStore implements AnalyticsStore {
         : hourly(q.from, q.to);
     const { rows } = await sql<{ event: string; count: string }>`
       select event, sum(count) as count from (${parts}) c
-      group by event order by sum(count) desc, event limit ${q.limit}`.execute(this.db);
+      group by event order by sum(count) desc, event collate "C" limit ${q.limit}`.execute(this.db);
     return rows.map((r) => ({ event: r.event, count: Number(r.count) }));
   }
 

@@ -4,6 +4,8 @@ import type { Database } from './database';
 import { rollupEligible } from './sql-property-rollups';
 
 const HOUR = 3_600_000;
+// Ties in count go by the value's JSON text, byte by byte, as the memory backend orders them.
+const BY_COUNT_THEN_VALUE = sql`count desc, value::text collate "C"`;
 
 /**
  * Counts per property value. From the hourly rollup when the range is whole hours and the property
@@ -18,10 +20,12 @@ export async function sqlBreakdown(db: Kysely<Database>, q: BreakdownQuery): Pro
   }
   // A missing property and an explicit null are one group: `null`.
   const { rows } = await sql<{ value: unknown; count: string }>`
-    select coalesce(properties -> ${q.property}, 'null'::jsonb) as value, count(*) as count
-    from read_model.events
-    where system_id = ${q.systemId} and event = ${q.event} and timestamp >= ${q.from} and timestamp < ${q.to}
-    group by 1 order by 2 desc, 1::text limit ${q.limit}`.execute(db);
+    select value, count from (
+      select coalesce(properties -> ${q.property}, 'null'::jsonb) as value, count(*) as count
+      from read_model.events
+      where system_id = ${q.systemId} and event = ${q.event} and timestamp >= ${q.from} and timestamp < ${q.to}
+      group by 1) g
+    order by ${BY_COUNT_THEN_VALUE} limit ${q.limit}`.execute(db);
   return rows.map((r) => ({ value: r.value, count: Number(r.count) }));
 }
 
@@ -40,7 +44,7 @@ async function rolledUpBreakdown(db: Kysely<Database>, q: BreakdownQuery): Promi
       select 'null'::jsonb, (select events from total) - coalesce((select sum(count) from counted where value <> 'null'::jsonb), 0)
     )
     select value, count from grouped where count > 0
-    order by 2 desc, 1::text limit ${q.limit}`.execute(db);
+    order by ${BY_COUNT_THEN_VALUE} limit ${q.limit}`.execute(db);
   return rows.map((r) => ({ value: r.value, count: Number(r.count) }));
 }
 
