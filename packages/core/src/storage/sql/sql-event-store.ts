@@ -65,32 +65,27 @@ export class SqlEventStore implements EventStore {
       .execute(async (tx) => {
         const { rows: cp } = await sql<{ tx_id: string; seq: string }>`
           select tx_id::text, seq from read_model.projection_checkpoints where name = 'main'`.execute(tx);
-        return listedSeqs(tx, systemId, options, cp[0] ?? { tx_id: '0', seq: '0' });
+        return listedEvents(tx, systemId, options, cp[0] ?? { tx_id: '0', seq: '0' });
       });
-    if (rows.length === 0) return [];
-    const events = await this.db
-      .selectFrom('write_model.tracking_events')
-      .selectAll()
-      .where('seq', 'in', rows.map((r) => String(r.seq)))
-      .orderBy('seq', 'desc')
-      .execute();
-    return events.map(fromRow);
+    return rows.map(fromRow);
   }
 }
 
 // The checkpoint goes in as literals, so the tail is an index range on (tx_id, seq).
-async function listedSeqs(
+async function listedEvents(
   tx: Kysely<Database>,
   systemId: string,
   options: ListEventsOptions,
   checkpoint: { tx_id: string; seq: string },
-): Promise<{ seq: string }[]> {
-  const { rows } = await sql<{ seq: string }>`
-    (select r.seq from read_model.events r where r.system_id = ${systemId} ${listFilters('r', options)} order by r.seq desc limit ${options.limit})
-    union all
-    (select e.seq from write_model.tracking_events e
-      where (e.tx_id, e.seq) > (${checkpoint.tx_id}::xid8, ${checkpoint.seq}::bigint) and e.system_id = ${systemId} ${listFilters('e', options)})
-    order by seq desc limit ${options.limit}`.execute(tx);
+): Promise<Selectable<TrackingEventsTable>[]> {
+  const { rows } = await sql<Selectable<TrackingEventsTable>>`
+    select w.* from write_model.tracking_events w where w.seq in (
+      (select r.seq from read_model.events r where r.system_id = ${systemId} ${listFilters('r', options)} order by r.seq desc limit ${options.limit})
+      union all
+      (select e.seq from write_model.tracking_events e
+        where (e.tx_id, e.seq) > (${checkpoint.tx_id}::xid8, ${checkpoint.seq}::bigint) and e.system_id = ${systemId} ${listFilters('e', options)})
+      order by seq desc limit ${options.limit})
+    order by w.seq desc`.execute(tx);
   return rows;
 }
 
