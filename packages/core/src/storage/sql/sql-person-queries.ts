@@ -87,25 +87,33 @@ export async function sqlUserProfile(db: Kysely<Database>, systemId: string, use
     select actor from read_model.identity_links where system_id = ${systemId} and canonical = ${canonical}
     union select ${canonical}`.execute(db);
   const identities = ids.map((r) => r.actor).sort();
-  const { rows: summary } = await sql<{ first_seen: Date | null; last_seen: Date | null; groups: string[] | null }>`
-    select min(timestamp) as first_seen, max(timestamp) as last_seen,
-      array_agg(distinct group_id) filter (where group_id is not null) as groups
-    from read_model.events where system_id = ${systemId} and actor = any(${identities}::text[])`.execute(db);
-  if (!summary[0]?.first_seen) return null;
+  // First and last seen from the person's sorted occurrences (one row per event name), not every event.
+  const { rows: seen } = await sql<{ first_seen: Date | null; last_seen: Date | null }>`
+    select min(p.timestamps[1]) as first_seen, max(p.timestamps[cardinality(p.timestamps)]) as last_seen
+    from read_model.people pe join read_model.person_events p on p.system_id = pe.system_id and p.person_id = pe.id
+    where pe.system_id = ${systemId} and pe.person = ${canonical}`.execute(db);
+  if (!seen[0]?.first_seen) return null;
+  // Groups and traits through partial indexes that hold only group and identify calls.
+  const { rows: groups } = await sql<{ group_id: string }>`
+    select distinct group_id from read_model.events
+    where system_id = ${systemId} and actor = any(${identities}::text[]) and group_id is not null`.execute(db);
   const { rows: identifies } = await sql<{ traits: Record<string, unknown> }>`
     select traits from read_model.events where system_id = ${systemId} and actor = any(${identities}::text[]) and type = 'identify'
     order by seq`.execute(db);
+  // The newest `limit` events of each id, then the newest `limit` of those.
   const { rows: timeline } = await sql<{ type: string; event: string; timestamp: Date; properties: Record<string, unknown> }>`
-    select type, event, timestamp, properties from read_model.events
-    where system_id = ${systemId} and actor = any(${identities}::text[])
-    order by timestamp desc, seq desc limit ${limit}`.execute(db);
+    select t.type, t.event, t.timestamp, t.properties from unnest(${identities}::text[]) as a(actor)
+    cross join lateral (
+      select seq, type, event, timestamp, properties from read_model.events
+      where system_id = ${systemId} and actor = a.actor order by timestamp desc, seq desc limit ${limit}) t
+    order by t.timestamp desc, t.seq desc limit ${limit}`.execute(db);
   return {
     userId,
     identities,
-    firstSeen: summary[0].first_seen,
-    lastSeen: summary[0].last_seen!,
+    firstSeen: seen[0].first_seen,
+    lastSeen: seen[0].last_seen!,
     traits: Object.assign({}, ...identifies.map((r) => r.traits)),
-    groups: (summary[0].groups ?? []).sort(),
+    groups: groups.map((g) => g.group_id).sort(),
     timeline,
   };
 }

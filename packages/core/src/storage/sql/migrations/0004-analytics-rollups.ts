@@ -92,6 +92,9 @@ const statements = [
   // ingestion needs.
   sql`alter table read_model.events add column anonymous_id text, add column valid boolean not null default true`,
   sql`create index read_events_list_by_event on read_model.events (system_id, event, seq)`,
+  // A profile's groups and traits come from these few events, not from every event of the person.
+  sql`create index read_events_groups on read_model.events (system_id, actor) where group_id is not null`,
+  sql`create index read_events_identifies on read_model.events (system_id, actor, seq) where type = 'identify'`,
   sql`create index read_events_list_by_anonymous on read_model.events (system_id, anonymous_id, seq) where anonymous_id is not null`,
   // Replaced by activity_hourly and event_activity_hourly.
   sql`drop table read_model.user_activity_hourly`,
