@@ -1,21 +1,26 @@
 // Query benchmark of Volcanion Tracking's read models, with a raw write-model baseline in the same run.
 //
-//   npx -y pnpm@10.34.9 bench:query      (builds, then runs this file; ~4-6 minutes on 2 cores)
+//   npx -y pnpm@10.34.9 bench:query      (builds, then runs this file; ~5-7 minutes on 2 cores)
+//   VT_BENCH_QUERY_ROWS=10000000 npx -y pnpm@10.34.9 bench:query      (10M events; ~1 hour)
+//   VT_BENCH_QUERY_ROWS=50000 …          (a quick run of the script itself)
+//   VT_BENCH_QUERY_WATCHDOG_S=…          (hard stop; default 420 s per million rows, at least 420 s)
 //
 // What it does, in order:
 //   1. creates a throwaway database vt_bench_q_<random> on 127.0.0.1:5432, migrates it with
 //      storage.migrate() and creates a partner and a system through createPlatform();
-//   2. generates 1,000,000 events (seeded, see lib/query-data.mjs: 30 days, 50 track event names with a
+//   2. generates VT_BENCH_QUERY_ROWS events (default 1,000,000; seeded, see lib/query-data.mjs: 30 days, 50 track event names with a
 //      Zipf popularity, 10,000 users, anonymous traffic linked by identify, a few aliases, page views)
 //      and COPYs them into write_model.tracking_events (10 COPY transactions) -> rows/s;
 //      then VACUUM ANALYZE (as autovacuum would in a steady state; timed, not part of the rate);
 //   3. times `new Projector(storage, {batchSize: 5000}).catchUp()` -> events/s; checks that every event
 //      was projected (counts must agree); VACUUM ANALYZE of the read models;
-//   4. times each read-model query (storage.analytics.*, 3 warm-ups + ~30 runs, parameters varied per
-//      run: windows shifted, events/users rotated);
+//   4. times each read-model query (storage.analytics.*, and storage.events.list with filters and
+//      keyset pages; 3 warm-ups + ~30 runs, parameters varied per run: windows shifted, events/users
+//      rotated);
 //   5. times the same answers with raw SQL over write_model.tracking_events only (lib/query-raw.mjs;
-//      fewer runs when slow, at least 5) and compares them run by run with the read model's answers
-//      for the same parameters: counts must agree (top events, breakdown, timeseries counts); unique
+//      GROUP BY for the analytics, the keyset query over the log's own indexes for the lists; fewer
+//      runs when slow, at least 5) and compares them run by run with the read model's answers for the
+//      same parameters: counts must agree (top events, breakdown, timeseries counts, listed ids); unique
 //      users, funnels and profiles are compared for information only (the raw SQL does not merge
 //      identities);
 //   6. prints p50/p95, raw/read ratios, the targets (p95 <= 50 ms and >= 20x faster than raw, per query)
@@ -35,7 +40,7 @@ import { createPlatform, Projector } from '../../packages/core/dist/index.js';
 import { createPostgresStorage } from '../../packages/core/dist/postgres.js';
 import { checkpoint, createDatabase, databaseUrl, dropDatabase, serverVersion, withClient } from './lib/database.mjs';
 import { createDataset, TRACK_EVENTS } from './lib/query-data.mjs';
-import { rawBreakdown, rawFunnel, rawTimeseries, rawTopEvents, rawUserProfile } from './lib/query-raw.mjs';
+import { rawBreakdown, rawFunnel, rawListEvents, rawTimeseries, rawTopEvents, rawUserProfile } from './lib/query-raw.mjs';
 import { table } from './lib/report.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -55,8 +60,14 @@ const TARGET_SPEEDUP = 20;
 const READ_RUNS = { warmups: 3, maxRuns: 30, minRuns: 10, budgetMs: 20_000 };
 // Raw: up to 3 warm-ups (1 if slow), then up to 30 runs within ~10 s, at least 5.
 const RAW_RUNS = { warmups: 3, warmupBudgetMs: 1_500, maxRuns: 30, minRuns: 5, budgetMs: 10_000 };
-// Hard stop of this script (the build before it takes ~30 s): the whole command stays under 8 minutes.
-const WATCHDOG_MS = 420_000;
+// Hard stop of this script (the build before it takes ~30 s): at 1M rows the whole command stays under
+// 8 minutes. VT_BENCH_QUERY_WATCHDOG_S overrides it; larger data sets get ~7 minutes per million rows.
+const WATCHDOG_MS = Number(process.env.VT_BENCH_QUERY_WATCHDOG_S ?? Math.max(420, Math.ceil((ROWS / 1_000_000) * 420))) * 1000;
+// The read models the projector writes (vacuumed after catch-up, sizes reported).
+const READ_MODEL_TABLES = [
+  'events', 'event_counts_hourly', 'event_counts_daily', 'identity_links', 'people', 'person_events', 'person_hours',
+  'activity_hourly', 'event_activity_hourly', 'property_rollups', 'property_values', 'property_counts_hourly',
+];
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -183,7 +194,7 @@ async function loadEvents(dataset) {
       log(`vacuum analyze write_model.tracking_events: ${vacuumS.toFixed(1)} s`);
       return { rows: stats.rows, stored, seconds, rowsPerS: stats.rows / seconds, copyMB: stats.bytes / 1e6, byType: stats.byType, anonymousOnlyEvents: stats.anonymousOnly, visitorEvents: stats.visitorEvents, vacuumAnalyzeS: vacuumS };
     },
-    { statementTimeoutMs: 300_000 },
+    { statementTimeoutMs: 0 },
   );
 }
 
@@ -198,27 +209,33 @@ async function project(storage, results) {
     const { rows } = await c.query(`select
       (select count(*) from read_model.events)::int8 as events,
       (select coalesce(sum(count), 0) from read_model.event_counts_hourly)::int8 as counted,
+      (select coalesce(sum(events), 0) from read_model.activity_hourly)::int8 as hourly,
       (select count(*) from read_model.identity_links)::int8 as links,
-      (select count(*) from read_model.user_activity_hourly)::int8 as activity`);
+      (select count(*) from read_model.person_events)::int8 as "personEvents"`);
     return Object.fromEntries(Object.entries(rows[0]).map(([k, v]) => [k, Number(v)]));
   });
-  const ok = applied === ROWS && status.projectedEvents === ROWS && status.behindEvents === 0 && counted.events === ROWS && counted.counted === ROWS;
-  const line = `applied ${fmtInt(applied)}, status.projectedEvents ${fmtInt(status.projectedEvents)}, behind ${fmtInt(status.behindEvents)}, read_model.events ${fmtInt(counted.events)}, sum(event_counts_hourly.count) ${fmtInt(counted.counted)} (expected ${fmtInt(ROWS)} each, behind 0)`;
+  const ok = applied === ROWS && status.projectedEvents === ROWS && status.behindEvents === 0 && counted.events === ROWS && counted.counted === ROWS && counted.hourly === ROWS;
+  const line = `applied ${fmtInt(applied)}, status.projectedEvents ${fmtInt(status.projectedEvents)}, behind ${fmtInt(status.behindEvents)}, read_model.events ${fmtInt(counted.events)}, sum(event_counts_hourly.count) ${fmtInt(counted.counted)}, sum(activity_hourly.events) ${fmtInt(counted.hourly)} (expected ${fmtInt(ROWS)} each, behind 0)`;
   results.checks.push({ query: 'projection', status: ok ? 'OK' : 'MISMATCH', detail: line });
   if (!ok) fail(results, `projection: ${line}`);
   const vacuumStarted = performance.now();
-  await withClient(dbUrl, (c) => c.query('vacuum (analyze) read_model.events, read_model.event_counts_hourly, read_model.user_activity_hourly, read_model.identity_links'), { statementTimeoutMs: 300_000 });
+  await withClient(dbUrl, (c) => c.query(`vacuum (analyze) ${READ_MODEL_TABLES.map((t) => `read_model.${t}`).join(', ')}`), { statementTimeoutMs: 0 });
   const vacuumS = (performance.now() - vacuumStarted) / 1000;
-  log(`vacuum analyze read_model.*: ${vacuumS.toFixed(1)} s; identity_links ${fmtInt(counted.links)}, user_activity_hourly ${fmtInt(counted.activity)} rows`);
+  log(`vacuum analyze read_model.*: ${vacuumS.toFixed(1)} s; identity_links ${fmtInt(counted.links)}, person_events ${fmtInt(counted.personEvents)} rows`);
   return { applied, seconds, eventsPerS: applied / seconds, status, counted, vacuumAnalyzeS: vacuumS };
 }
 
 async function tableSizes() {
   return withClient(dbUrl, async (c) => {
-    const { rows } = await c.query(`select n.nspname || '.' || c.relname as name, pg_total_relation_size(c.oid) as total, pg_relation_size(c.oid) as heap, c.reltuples::int8 as rows
+    // A partitioned table (person_events) counts its partitions.
+    const { rows } = await c.query(`select n.nspname || '.' || c.relname as name,
+        coalesce((select sum(pg_total_relation_size(t.relid)) from pg_partition_tree(c.oid) t), pg_total_relation_size(c.oid)) as total,
+        coalesce((select sum(pg_relation_size(t.relid)) from pg_partition_tree(c.oid) t), pg_relation_size(c.oid)) as heap,
+        coalesce((select sum(greatest(p.reltuples, 0))::int8 from pg_partition_tree(c.oid) t join pg_class p on p.oid = t.relid where t.isleaf), c.reltuples::int8) as rows
       from pg_class c join pg_namespace n on n.oid = c.relnamespace
-      where c.relkind = 'r' and n.nspname in ('write_model', 'read_model') and c.relname in ('tracking_events', 'events', 'event_counts_hourly', 'user_activity_hourly', 'identity_links')
-      order by 1`);
+      where c.relkind in ('r', 'p') and not c.relispartition
+        and ((n.nspname = 'write_model' and c.relname = 'tracking_events') or (n.nspname = 'read_model' and c.relname = any($1)))
+      order by 1`, [READ_MODEL_TABLES]);
     return rows.map((r) => ({ table: r.name, rows: Number(r.rows), heapMB: Number(r.heap) / 1e6, totalMB: Number(r.total) / 1e6 }));
   });
 }
@@ -278,7 +295,36 @@ function queryDefs(systemId, end) {
       raw: (c, p) => rawUserProfile(c, p.systemId, p.userId, p.limit),
       compare: compareProfile,
     },
+    {
+      // Keyset pagination (seq < cursor) with a filter: 3 pages of 100 of a mid-popularity event.
+      name: 'events list by event, 3 pages',
+      params: (i) => ({ systemId, event: TRACK_EVENTS[10 + (i % 30)], pages: 3, limit: 100 }),
+      read: (s, p) => listPages((beforeSeq) => s.events.list(p.systemId, { event: p.event, limit: p.limit + 1, beforeSeq }), p),
+      raw: (c, p) => listPages((beforeSeq) => rawListEvents(c, p.systemId, { event: p.event }, p.limit + 1, beforeSeq), p),
+      compare: (a, b) => compareExact(a, b, (id) => id),
+    },
+    {
+      name: 'events list by userId, 1 page',
+      params: (i) => ({ systemId, userId: `user-${(i * 337 + 11) % USERS}`, pages: 1, limit: 100 }),
+      read: (s, p) => listPages((beforeSeq) => s.events.list(p.systemId, { userId: p.userId, limit: p.limit + 1, beforeSeq }), p),
+      raw: (c, p) => listPages((beforeSeq) => rawListEvents(c, p.systemId, { user_id: p.userId }, p.limit + 1, beforeSeq), p),
+      compare: (a, b) => compareExact(a, b, (id) => id),
+    },
   ];
+}
+
+/** Follows the cursor (last seq of a page) for `pages` pages of `limit`; returns the messageIds seen. */
+async function listPages(fetchPage, { pages, limit }) {
+  const ids = [];
+  let beforeSeq;
+  for (let page = 0; page < pages; page++) {
+    const rows = await fetchPage(beforeSeq);
+    const data = rows.slice(0, limit);
+    ids.push(...data.map((e) => e.messageId ?? e.message_id));
+    if (rows.length <= limit) break;
+    beforeSeq = String(data[data.length - 1].seq);
+  }
+  return ids;
 }
 
 async function benchQuery(def, storage, rawClient, capture, results) {

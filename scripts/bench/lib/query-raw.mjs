@@ -113,3 +113,20 @@ export async function rawUserProfile(c, systemId, userId, limit) {
     timeline: r.timeline.map((e) => ({ ...e, timestamp: new Date(e.timestamp) })),
   };
 }
+
+/**
+ * One page of a filtered listing as the write model alone answers it (what storage.events.list did
+ * before the read side indexed listings): newest first by seq, keyset cursor, the filter on columns
+ * the write model has no index for.
+ */
+export async function rawListEvents(c, systemId, filter, limit, beforeSeq) {
+  const [[column, value]] = Object.entries(filter);
+  const params = [systemId, value, limit];
+  if (beforeSeq !== undefined) params.push(beforeSeq);
+  const { rows } = await c.query(
+    `select * from write_model.tracking_events where system_id = $1 and ${column} = $2 ${beforeSeq === undefined ? '' : 'and seq < $4'}
+     order by seq desc limit $3`,
+    params,
+  );
+  return rows;
+}

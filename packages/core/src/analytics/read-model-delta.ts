@@ -25,13 +25,12 @@ export function actorOf(e: Pick<ProjectedEvent, 'userId' | 'anonymousId'>): stri
 }
 
 /**
- * What a batch of events changes in the read models: hourly counts, hourly actors, and identity
- * links in the order the events came (identify links an anonymousId to a userId; alias links a
- * previous id, anonymous or not, to a userId).
+ * What a batch of events changes in the read models: hourly counts, and identity links in the order
+ * the events came (identify links an anonymousId to a userId; alias links a previous id, anonymous
+ * or not, to a userId).
  */
 export function readModelDelta(events: readonly ProjectedEvent[]) {
   const counts = new Map<string, { systemId: string; hour: string; type: string; event: string; count: number }>();
-  const activity = new Map<string, { systemId: string; hour: string; type: string; event: string; actor: string }>();
   const links: { systemId: string; actor: string; target: string }[] = [];
   for (const e of events) {
     const hour = hourOf(e.timestamp);
@@ -40,8 +39,6 @@ export function readModelDelta(events: readonly ProjectedEvent[]) {
     const counted = counts.get(key);
     if (counted) counted.count++;
     else counts.set(key, { systemId: e.systemId, hour, type: e.type, event: name, count: 1 });
-    const actor = actorOf(e);
-    if (actor) activity.set(`${key}|${actor}`, { systemId: e.systemId, hour, type: e.type, event: name, actor });
     if (e.type === 'identify' && e.userId && e.anonymousId) {
       links.push({ systemId: e.systemId, actor: `a:${e.anonymousId}`, target: `u:${e.userId}` });
     }
@@ -50,5 +47,5 @@ export function readModelDelta(events: readonly ProjectedEvent[]) {
       links.push({ systemId: e.systemId, actor: `u:${e.previousId}`, target: `u:${e.userId}` });
     }
   }
-  return { counts: [...counts.values()], activity: [...activity.values()], links };
+  return { counts: [...counts.values()], links };
 }

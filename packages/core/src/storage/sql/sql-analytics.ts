@@ -11,38 +11,48 @@ import type {
 import { sqlBreakdown, sqlFunnel, sqlUserProfile } from './sql-person-queries';
 import type { Database } from './database';
 
+const DAY = 86_400_000;
+
 /** Analytics answered from the read models on PostgreSQL and PGlite. */
 export class SqlAnalyticsStore implements AnalyticsStore {
   constructor(private readonly db: Kysely<Database>) {}
 
+  /**
+   * From the hourly activity numbers: ≤ 24 rows per day of range. A bucket's unique people are
+   * each hour's people minus those active again within (hour − bucket start) hours: see
+   * activity-gaps.ts. Buckets are cut in the caller's zone: hour starts are shifted to local time,
+   * truncated, and shifted back, so a day bucket in New York starts at its local midnight.
+   */
   async timeseries(q: TimeseriesQuery): Promise<TimeseriesPoint[]> {
-    const eventFilter = (column: string) => (q.event === undefined ? sql`` : sql`and ${sql.ref(column)} = ${q.event}`);
-    // Buckets are cut in the caller's zone: hour starts are shifted to local time, truncated, and
-    // shifted back, so a day bucket in New York starts at its local midnight.
-    const bucket = (column: string) => sql`date_trunc(${q.interval}, ${sql.ref(column)} at time zone ${q.tz}) at time zone ${q.tz}`;
-    const { rows } = await sql<{ bucket: Date; count: string; unique_users: string | null }>`
-      with counts as (
-        select ${bucket('hour')} as bucket, sum(count) as count
-        from read_model.event_counts_hourly
-        where system_id = ${q.systemId} and hour >= ${q.from} and hour < ${q.to} ${eventFilter('event')}
-        group by 1
-      ), uniques as (
-        select ${bucket('a.hour')} as bucket, count(distinct coalesce(l.canonical, a.actor)) as unique_users
-        from read_model.user_activity_hourly a
-        left join read_model.identity_links l on l.system_id = a.system_id and l.actor = a.actor
-        where a.system_id = ${q.systemId} and a.hour >= ${q.from} and a.hour < ${q.to} ${eventFilter('a.event')}
-        group by 1
-      )
-      select c.bucket, c.count, u.unique_users from counts c left join uniques u on u.bucket = c.bucket
-      order by c.bucket`.execute(this.db);
-    return rows.map((r) => ({ bucket: new Date(r.bucket), count: Number(r.count), uniqueUsers: Number(r.unique_users ?? 0) }));
+    const source =
+      q.event === undefined
+        ? sql`select hour, events, people, gaps from read_model.activity_hourly
+            where system_id = ${q.systemId} and hour >= ${q.from} and hour < ${q.to}`
+        : sql`select hour, events, people, gaps from read_model.event_activity_hourly
+            where system_id = ${q.systemId} and event = ${q.event} and hour >= ${q.from} and hour < ${q.to}`;
+    const { rows } = await sql<{ bucket: Date; count: string; unique_users: string }>`
+      select bucket, sum(events) as count,
+        sum(people - coalesce((select sum(g) from unnest(gaps[1:floor(extract(epoch from hour - greatest(bucket, ${q.from}::timestamptz)) / 3600)::int]) g), 0)) as unique_users
+      from (select h.*, date_trunc(${q.interval}, h.hour at time zone ${q.tz}) at time zone ${q.tz} as bucket from (${source}) h) x
+      group by bucket order by bucket`.execute(this.db);
+    return rows.map((r) => ({ bucket: new Date(r.bucket), count: Number(r.count), uniqueUsers: Number(r.unique_users) }));
   }
 
+  /** Whole UTC days from the daily counts, the hours at either end from the hourly ones. */
   async topEvents(q: TopEventsQuery): Promise<{ event: string; count: number }[]> {
+    const firstDay = new Date(Math.ceil(q.from.getTime() / DAY) * DAY);
+    const endDay = new Date(Math.floor(q.to.getTime() / DAY) * DAY);
+    const hourly = (from: Date, to: Date) => sql`select event, count from read_model.event_counts_hourly
+      where system_id = ${q.systemId} and type = 'track' and hour >= ${from} and hour < ${to}`;
+    const parts =
+      firstDay < endDay
+        ? sql`${hourly(q.from, firstDay)} union all ${hourly(endDay, q.to)} union all
+            select event, count from read_model.event_counts_daily
+            where system_id = ${q.systemId} and type = 'track' and day >= ${firstDay} and day < ${endDay}`
+        : hourly(q.from, q.to);
     const { rows } = await sql<{ event: string; count: string }>`
-      select event, sum(count) as count from read_model.event_counts_hourly
-      where system_id = ${q.systemId} and type = 'track' and hour >= ${q.from} and hour < ${q.to}
-      group by event order by sum(count) desc, event limit ${q.limit}`.execute(this.db);
+      select event, sum(count) as count from (${parts}) c
+      group by event order by sum(count) desc, event collate "C" limit ${q.limit}`.execute(this.db);
     return rows.map((r) => ({ event: r.event, count: Number(r.count) }));
   }
 

@@ -31,7 +31,15 @@ export class SqlEventStore implements EventStore {
     return { inserted: rows.length, isNew };
   }
 
+  /**
+   * Newest first by seq. A filter on the event name, userId or anonymousId pages through the read
+   * side's indexes on the projected events, plus the write model's not yet projected tail (found by
+   * the projector's own (tx_id, seq) index), so the write model keeps only the indexes ingestion needs.
+   */
   async list(systemId: string, options: ListEventsOptions): Promise<StoredEvent[]> {
+    if (options.userId !== undefined || options.anonymousId !== undefined || (options.event !== undefined && options.event !== '')) {
+      return this.#listByIndex(systemId, options);
+    }
     let query = this.db
       .selectFrom('write_model.tracking_events')
       .selectAll()
@@ -48,6 +56,52 @@ export class SqlEventStore implements EventStore {
     if (options.to !== undefined) query = query.where('timestamp', '<', options.to);
     return (await query.execute()).map(fromRow);
   }
+
+  async #listByIndex(systemId: string, options: ListEventsOptions): Promise<StoredEvent[]> {
+    // One snapshot for both statements, so the checkpoint describes the read model the second sees.
+    const rows = await this.db
+      .transaction()
+      .setIsolationLevel('repeatable read')
+      .execute(async (tx) => {
+        const { rows: cp } = await sql<{ tx_id: string; seq: string }>`
+          select tx_id::text, seq from read_model.projection_checkpoints where name = 'main'`.execute(tx);
+        return listedEvents(tx, systemId, options, cp[0] ?? { tx_id: '0', seq: '0' });
+      });
+    return rows.map(fromRow);
+  }
+}
+
+// The checkpoint goes in as literals, so the tail is an index range on (tx_id, seq).
+async function listedEvents(
+  tx: Kysely<Database>,
+  systemId: string,
+  options: ListEventsOptions,
+  checkpoint: { tx_id: string; seq: string },
+): Promise<Selectable<TrackingEventsTable>[]> {
+  const { rows } = await sql<Selectable<TrackingEventsTable>>`
+    select w.* from write_model.tracking_events w where w.seq in (
+      (select r.seq from read_model.events r where r.system_id = ${systemId} ${listFilters('r', options)} order by r.seq desc limit ${options.limit})
+      union all
+      (select e.seq from write_model.tracking_events e
+        where (e.tx_id, e.seq) > (${checkpoint.tx_id}::xid8, ${checkpoint.seq}::bigint) and e.system_id = ${systemId} ${listFilters('e', options)})
+      order by seq desc limit ${options.limit})
+    order by w.seq desc`.execute(tx);
+  return rows;
+}
+
+function listFilters(alias: 'r' | 'e', options: ListEventsOptions) {
+  const col = (name: string) => sql.ref(`${alias}.${name}`);
+  const filters = [];
+  if (options.beforeSeq !== undefined) filters.push(sql`${col('seq')} < ${options.beforeSeq}`);
+  if (options.valid !== undefined) filters.push(sql`${col('valid')} = ${options.valid}`);
+  if (options.event !== undefined) filters.push(sql`${col('event')} = ${options.event}`);
+  // The read model knows a userId as its actor: `u:<userId>` whenever an event has one.
+  if (options.userId !== undefined) filters.push(alias === 'r' ? sql`r.actor = ${`u:${options.userId}`}` : sql`e.user_id = ${options.userId}`);
+  if (options.anonymousId !== undefined) filters.push(sql`${col('anonymous_id')} = ${options.anonymousId}`);
+  if (options.type !== undefined) filters.push(sql`${col('type')} = ${options.type}`);
+  if (options.from !== undefined) filters.push(sql`${col('timestamp')} >= ${options.from}`);
+  if (options.to !== undefined) filters.push(sql`${col('timestamp')} < ${options.to}`);
+  return filters.length === 0 ? sql`` : sql`and ${sql.join(filters, sql` and `)}`;
 }
 
 // Short keys keep the JSON parameter small; dates serialize as ISO-8601 through JSON.stringify.

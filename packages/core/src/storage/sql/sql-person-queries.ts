@@ -1,41 +1,78 @@
 import { sql, type Kysely } from 'kysely';
 import type { BreakdownQuery, FunnelQuery, UserProfile } from '../../analytics/analytics-store';
 import type { Database } from './database';
+import { rollupEligible } from './sql-property-rollups';
 
-/** Counts per property value, from the per-event read model. */
+const HOUR = 3_600_000;
+// Ties in count go by the value's JSON text, byte by byte, as the memory backend orders them.
+const BY_COUNT_THEN_VALUE = sql`count desc, value::text collate "C"`;
+
+/**
+ * Counts per property value. From the hourly rollup when the range is whole hours and the property
+ * has one (missing values are the event's total minus the values counted), else by scanning the
+ * per-event read model.
+ */
 export async function sqlBreakdown(db: Kysely<Database>, q: BreakdownQuery): Promise<{ value: unknown; count: number }[]> {
+  if (q.from.getTime() % HOUR === 0 && q.to.getTime() % HOUR === 0 && rollupEligible(q.event, q.property)) {
+    const { rows: state } = await sql<{ complete: boolean }>`select complete from read_model.property_rollups
+      where system_id = ${q.systemId} and event = ${q.event} and property = ${q.property}`.execute(db);
+    if (state[0]?.complete !== false) return rolledUpBreakdown(db, q);
+  }
   // A missing property and an explicit null are one group: `null`.
   const { rows } = await sql<{ value: unknown; count: string }>`
-    select coalesce(properties -> ${q.property}, 'null'::jsonb) as value, count(*) as count
-    from read_model.events
-    where system_id = ${q.systemId} and event = ${q.event} and timestamp >= ${q.from} and timestamp < ${q.to}
-    group by 1 order by 2 desc, 1::text limit ${q.limit}`.execute(db);
+    select value, count from (
+      select coalesce(properties -> ${q.property}, 'null'::jsonb) as value, count(*) as count
+      from read_model.events
+      where system_id = ${q.systemId} and event = ${q.event} and timestamp >= ${q.from} and timestamp < ${q.to}
+      group by 1) g
+    order by ${BY_COUNT_THEN_VALUE} limit ${q.limit}`.execute(db);
+  return rows.map((r) => ({ value: r.value, count: Number(r.count) }));
+}
+
+async function rolledUpBreakdown(db: Kysely<Database>, q: BreakdownQuery): Promise<{ value: unknown; count: number }[]> {
+  const { rows } = await sql<{ value: unknown; count: string }>`
+    with counted as (
+      select value, sum(count) as count from read_model.property_counts_hourly
+      where system_id = ${q.systemId} and event = ${q.event} and property = ${q.property} and hour >= ${q.from} and hour < ${q.to}
+      group by value
+    ), total as (
+      select coalesce(sum(events), 0) as events from read_model.event_activity_hourly
+      where system_id = ${q.systemId} and event = ${q.event} and hour >= ${q.from} and hour < ${q.to}
+    ), grouped as (
+      select value, count from counted where value <> 'null'::jsonb
+      union all
+      select 'null'::jsonb, (select events from total) - coalesce((select sum(count) from counted where value <> 'null'::jsonb), 0)
+    )
+    select value, count from grouped where count > 0
+    order by ${BY_COUNT_THEN_VALUE} limit ${q.limit}`.execute(db);
   return rows.map((r) => ({ value: r.value, count: Number(r.count) }));
 }
 
 /**
  * People through each step: entering at their first `steps[0]` in the range, then each step's first
- * occurrence strictly after the previous step and within the window of the entry.
+ * occurrence strictly after the previous step and within the window of the entry. Each step is one
+ * row per person with every occurrence sorted: `width_bucket` finds the first one after a time by
+ * binary search. (Timestamps have microsecond resolution: "at or after `from`" is "after `from` − 1 µs".)
  */
 export async function sqlFunnel(db: Kysely<Database>, q: FunnelQuery): Promise<{ step: string; users: number }[]> {
   const within = `${Math.round(q.withinMs)} milliseconds`;
   const steps = q.steps.map((step, i) =>
     i === 0
-      ? sql`s0 as (select person, min(ts) as t, min(ts) as t0 from people where event = ${step} group by person)`
+      ? sql`s0 as (
+          select person_id, t, t as t0 from (
+            select person_id, timestamps[width_bucket(${q.from}::timestamptz - interval '1 microsecond', timestamps) + 1] as t
+            from read_model.person_events where system_id = ${q.systemId} and event = ${step}) f
+          where t < ${q.to})`
       : sql`${sql.raw(`s${i}`)} as (
-          select p.person, min(p.ts) as t, prev.t0 from ${sql.raw(`s${i - 1}`)} prev
-          join people p on p.person = prev.person and p.event = ${step} and p.ts > prev.t and p.ts <= prev.t0 + ${within}::interval
-          group by p.person, prev.t0)`,
+          select person_id, t, t0 from (
+            select prev.person_id, p.timestamps[width_bucket(prev.t, p.timestamps) + 1] as t, prev.t0
+            from ${sql.raw(`s${i - 1}`)} prev
+            join read_model.person_events p on p.system_id = ${q.systemId} and p.event = ${step} and p.person_id = prev.person_id) f
+          where t <= t0 + ${within}::interval and t < ${q.to})`,
   );
   const counts = q.steps.map((_, i) => sql`(select count(*) from ${sql.raw(`s${i}`)}) as ${sql.raw(`c${i}`)}`);
   const { rows } = await sql<Record<string, string>>`
-    with people as (
-      select e.event, e.timestamp as ts, coalesce(l.canonical, e.actor) as person
-      from read_model.events e
-      left join read_model.identity_links l on l.system_id = e.system_id and l.actor = e.actor
-      where e.system_id = ${q.systemId} and e.event = any(${q.steps}::text[]) and e.actor is not null
-        and e.timestamp >= ${q.from} and e.timestamp < ${q.to}
-    ), ${sql.join(steps)}
+    with ${sql.join(steps)}
     select ${sql.join(counts)}`.execute(db);
   return q.steps.map((step, i) => ({ step, users: Number(rows[0]![`c${i}`]) }));
 }
@@ -50,25 +87,33 @@ export async function sqlUserProfile(db: Kysely<Database>, systemId: string, use
     select actor from read_model.identity_links where system_id = ${systemId} and canonical = ${canonical}
     union select ${canonical}`.execute(db);
   const identities = ids.map((r) => r.actor).sort();
-  const { rows: summary } = await sql<{ first_seen: Date | null; last_seen: Date | null; groups: string[] | null }>`
-    select min(timestamp) as first_seen, max(timestamp) as last_seen,
-      array_agg(distinct group_id) filter (where group_id is not null) as groups
-    from read_model.events where system_id = ${systemId} and actor = any(${identities}::text[])`.execute(db);
-  if (!summary[0]?.first_seen) return null;
+  // First and last seen from the person's sorted occurrences (one row per event name), not every event.
+  const { rows: seen } = await sql<{ first_seen: Date | null; last_seen: Date | null }>`
+    select min(p.timestamps[1]) as first_seen, max(p.timestamps[cardinality(p.timestamps)]) as last_seen
+    from read_model.people pe join read_model.person_events p on p.system_id = pe.system_id and p.person_id = pe.id
+    where pe.system_id = ${systemId} and pe.person = ${canonical}`.execute(db);
+  if (!seen[0]?.first_seen) return null;
+  // Groups and traits through partial indexes that hold only group and identify calls.
+  const { rows: groups } = await sql<{ group_id: string }>`
+    select distinct group_id from read_model.events
+    where system_id = ${systemId} and actor = any(${identities}::text[]) and group_id is not null`.execute(db);
   const { rows: identifies } = await sql<{ traits: Record<string, unknown> }>`
     select traits from read_model.events where system_id = ${systemId} and actor = any(${identities}::text[]) and type = 'identify'
     order by seq`.execute(db);
+  // The newest `limit` events of each id, then the newest `limit` of those.
   const { rows: timeline } = await sql<{ type: string; event: string; timestamp: Date; properties: Record<string, unknown> }>`
-    select type, event, timestamp, properties from read_model.events
-    where system_id = ${systemId} and actor = any(${identities}::text[])
-    order by timestamp desc, seq desc limit ${limit}`.execute(db);
+    select t.type, t.event, t.timestamp, t.properties from unnest(${identities}::text[]) as a(actor)
+    cross join lateral (
+      select seq, type, event, timestamp, properties from read_model.events
+      where system_id = ${systemId} and actor = a.actor order by timestamp desc, seq desc limit ${limit}) t
+    order by t.timestamp desc, t.seq desc limit ${limit}`.execute(db);
   return {
     userId,
     identities,
-    firstSeen: summary[0].first_seen,
-    lastSeen: summary[0].last_seen!,
+    firstSeen: seen[0].first_seen,
+    lastSeen: seen[0].last_seen!,
     traits: Object.assign({}, ...identifies.map((r) => r.traits)),
-    groups: (summary[0].groups ?? []).sort(),
+    groups: groups.map((g) => g.group_id).sort(),
     timeline,
   };
 }

@@ -1,11 +1,15 @@
 import { sql, type Kysely } from 'kysely';
 import type { ProjectionStore } from '../../analytics/analytics-store';
-import { actorOf, readModelDelta } from '../../analytics/read-model-delta';
+import { actorOf, hourOf, readModelDelta } from '../../analytics/read-model-delta';
 import type { MessageType } from '../../ingestion/tracking-event';
 import type { Database } from './database';
+import { applyIdentityLinks } from './sql-identity-links';
+import { addOccurrences, emptyStats, mergePeople, personIds, writeActivityStats } from './sql-person-activity';
+import { applyPropertyRollups } from './sql-property-rollups';
 
 // Any fixed 64-bit number distinct from the migration lock's.
 const PROJECTOR_LOCK = 7_307_110_128;
+const DAY = 86_400_000;
 
 interface PendingRow {
   tx_id: string;
@@ -17,6 +21,7 @@ interface PendingRow {
   anonymous_id: string | null;
   previous_id: string | null;
   group_id: string | null;
+  valid: boolean;
   properties: Record<string, unknown>;
   traits: Record<string, unknown>;
   timestamp: Date;
@@ -46,7 +51,7 @@ export class SqlProjectionStore implements ProjectionStore {
       // ORDER BY sort text ('100000' before '99999'), skipping or repeating events, and miss the index.
       const { rows } = await sql<PendingRow>`
         select e.tx_id::text as tx_id, e.seq, e.system_id, e.type, e.event, e.user_id, e.anonymous_id, e.previous_id,
-          e.group_id, e.properties, e.traits, e.timestamp, e.received_at
+          e.group_id, e.valid, e.properties, e.traits, e.timestamp, e.received_at
         from write_model.tracking_events e
         where (e.tx_id, e.seq) > (${checkpoint.txId}::xid8, ${checkpoint.seq}::bigint)
           and e.tx_id < ${watermark}::xid8
@@ -66,8 +71,30 @@ export class SqlProjectionStore implements ProjectionStore {
       );
       await applyEvents(tx, rows);
       await applyCounts(tx, delta.counts);
-      await applyActivity(tx, delta.activity);
-      for (const link of delta.links) await applyLink(tx, link.systemId, link.actor, link.target);
+      // Who is who after this batch's identify/alias calls: merged persons' rows move first, then
+      // the batch's events land on the surviving persons.
+      const actors = rows.map((r) => ({ systemId: r.system_id, actor: actorOf({ userId: r.user_id, anonymousId: r.anonymous_id }) }));
+      const identities = await applyIdentityLinks(
+        tx,
+        delta.links,
+        actors.filter((a): a is { systemId: string; actor: string } => a.actor !== null),
+      );
+      const occurrences = rows.map((r, i) => {
+        const actor = actors[i]!.actor;
+        return { systemId: r.system_id, event: r.event ?? '', person: actor === null ? null : identities.personOf(r.system_id, actor), timestamp: r.timestamp };
+      });
+      const ids = await personIds(tx, [
+        ...occurrences.flatMap((o) => (o.person === null ? [] : [{ systemId: o.systemId, person: o.person }])),
+        ...identities.merges.flatMap((m) => [{ systemId: m.systemId, person: m.member }, { systemId: m.systemId, person: m.root }]),
+      ]);
+      const stats = emptyStats();
+      await mergePeople(tx, identities.merges, ids, stats);
+      await addOccurrences(tx, occurrences, ids, stats);
+      await writeActivityStats(tx, stats);
+      await applyPropertyRollups(
+        tx,
+        rows.map((r) => ({ systemId: r.system_id, event: r.event ?? '', hour: hourOf(r.timestamp), properties: r.properties })),
+      );
       const last = rows[rows.length - 1]!;
       await sql`update read_model.projection_checkpoints
         set tx_id = ${last.tx_id}::xid8, seq = ${last.seq}, projected_events = projected_events + ${rows.length},
@@ -112,7 +139,9 @@ export class SqlProjectionStore implements ProjectionStore {
   async reset(): Promise<void> {
     await this.db.transaction().execute(async (tx) => {
       await lockCheckpoint(tx);
-      await sql`truncate read_model.event_counts_hourly, read_model.user_activity_hourly, read_model.identity_links, read_model.events`.execute(tx);
+      await sql`truncate read_model.event_counts_hourly, read_model.event_counts_daily, read_model.identity_links, read_model.events,
+        read_model.people, read_model.person_events, read_model.person_hours, read_model.activity_hourly, read_model.event_activity_hourly,
+        read_model.property_rollups, read_model.property_values, read_model.property_counts_hourly`.execute(tx);
       await sql`update read_model.projection_checkpoints
         set tx_id = '0'::xid8, seq = 0, projected_events = 0, last_event_received_at = null, updated_at = now()
         where name = 'main'`.execute(tx);
@@ -153,10 +182,12 @@ async function applyEvents(tx: Kysely<Database>, rows: PendingRow[]): Promise<vo
     p: r.properties,
     tr: r.traits,
     g: r.group_id,
+    an: r.anonymous_id,
+    v: r.valid,
   }));
-  await sql`insert into read_model.events (system_id, seq, type, event, actor, timestamp, properties, traits, group_id)
-    select s, q, t, e, a, ts, p, tr, g from jsonb_to_recordset(${JSON.stringify(records)}::jsonb)
-      as r(s uuid, q bigint, t text, e text, a text, ts timestamptz, p jsonb, tr jsonb, g text)
+  await sql`insert into read_model.events (system_id, seq, type, event, actor, timestamp, properties, traits, group_id, anonymous_id, valid)
+    select s, q, t, e, a, ts, p, tr, g, an, v from jsonb_to_recordset(${JSON.stringify(records)}::jsonb)
+      as r(s uuid, q bigint, t text, e text, a text, ts timestamptz, p jsonb, tr jsonb, g text, an text, v boolean)
     on conflict do nothing`.execute(tx);
 }
 
@@ -166,32 +197,16 @@ async function applyCounts(tx: Kysely<Database>, counts: ReturnType<typeof readM
     select s, h, t, e, c from jsonb_to_recordset(${JSON.stringify(counts.map((r) => ({ s: r.systemId, h: r.hour, t: r.type, e: r.event, c: r.count })))}::jsonb)
       as r(s uuid, h timestamptz, t text, e text, c bigint)
     on conflict (system_id, hour, type, event) do update set count = read_model.event_counts_hourly.count + excluded.count`.execute(tx);
+  const daily = new Map<string, { s: string; d: string; t: string; e: string; c: number }>();
+  for (const r of counts) {
+    const d = new Date(Math.floor(Date.parse(r.hour) / DAY) * DAY).toISOString();
+    const key = `${r.systemId}|${d}|${r.type}|${r.event}`;
+    const row = daily.get(key) ?? { s: r.systemId, d, t: r.type, e: r.event, c: 0 };
+    row.c += r.count;
+    daily.set(key, row);
+  }
+  await sql`insert into read_model.event_counts_daily as d (system_id, day, type, event, count)
+    select s, d, t, e, c from jsonb_to_recordset(${JSON.stringify([...daily.values()])}::jsonb)
+      as r(s uuid, d timestamptz, t text, e text, c bigint)
+    on conflict (system_id, day, type, event) do update set count = d.count + excluded.count`.execute(tx);
 }
-
-async function applyActivity(tx: Kysely<Database>, activity: ReturnType<typeof readModelDelta>['activity']): Promise<void> {
-  if (activity.length === 0) return;
-  await sql`insert into read_model.user_activity_hourly (system_id, hour, type, event, actor)
-    select s, h, t, e, a from jsonb_to_recordset(${JSON.stringify(activity.map((r) => ({ s: r.systemId, h: r.hour, t: r.type, e: r.event, a: r.actor })))}::jsonb)
-      as r(s uuid, h timestamptz, t text, e text, a text)
-    on conflict do nothing`.execute(tx);
-}
-
-/**
- * Merges `actor` into the person `target` belongs to. Links stay flat (every actor points at its
- * group's canonical id), so a query resolves anyone with one join.
- */
-async function applyLink(tx: Kysely<Database>, systemId: string, actor: string, target: string): Promise<void> {
-  const canonicalOf = async (id: string) => {
-    const { rows } = await sql<{ canonical: string }>`select canonical from read_model.identity_links
-      where system_id = ${systemId} and actor = ${id}`.execute(tx);
-    return rows[0]?.canonical ?? id;
-  };
-  const into = await canonicalOf(target);
-  const from = await canonicalOf(actor);
-  if (from === into) return;
-  await sql`update read_model.identity_links set canonical = ${into} where system_id = ${systemId} and canonical = ${from}`.execute(tx);
-  const rows = [...new Set([from, actor])].map((id) => sql`(${systemId}, ${id}, ${into})`);
-  await sql`insert into read_model.identity_links (system_id, actor, canonical) values ${sql.join(rows)}
-    on conflict (system_id, actor) do update set canonical = excluded.canonical`.execute(tx);
-}
-

@@ -2,10 +2,16 @@ import type { Migration, MigrationProvider } from 'kysely';
 import { initial } from './0001-initial';
 import { readModels } from './0002-read-models';
 import { readEvents } from './0003-read-events';
+import { analyticsRollups } from './0004-analytics-rollups';
 
 /** Migrations ship as code, in order, so bundling cannot lose a migration file. */
 export const migrationProvider: MigrationProvider = {
   async getMigrations(): Promise<Record<string, Migration>> {
-    return { '0001-initial': initial, '0002-read-models': readModels, '0003-read-events': readEvents };
+    return {
+      '0001-initial': initial,
+      '0002-read-models': readModels,
+      '0003-read-events': readEvents,
+      '0004-analytics-rollups': analyticsRollups,
+    };
   },
 };
