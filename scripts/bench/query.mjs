@@ -4,6 +4,7 @@
 //   VT_BENCH_QUERY_ROWS=10000000 npx -y pnpm@10.34.9 bench:query      (10M events; ~1 hour)
 //   VT_BENCH_QUERY_ROWS=50000 …          (a quick run of the script itself)
 //   VT_BENCH_QUERY_WATCHDOG_S=…          (hard stop; default 420 s per million rows, at least 420 s)
+//   VT_BENCH_QUERY_KEEP=1                (keep the database after a successful run, to study plans in psql)
 //
 // What it does, in order:
 //   1. creates a throwaway database vt_bench_q_<random> on 127.0.0.1:5432, migrates it with
@@ -62,6 +63,8 @@ const READ_RUNS = { warmups: 3, maxRuns: 30, minRuns: 10, budgetMs: 20_000 };
 const RAW_RUNS = { warmups: 3, warmupBudgetMs: 1_500, maxRuns: 30, minRuns: 5, budgetMs: 10_000 };
 // Hard stop of this script (the build before it takes ~30 s): at 1M rows the whole command stays under
 // 8 minutes. VT_BENCH_QUERY_WATCHDOG_S overrides it; larger data sets get ~7 minutes per million rows.
+// VT_BENCH_QUERY_KEEP=1: a successful run leaves its database (name printed) for EXPLAIN in psql.
+const KEEP_DATABASE = process.env.VT_BENCH_QUERY_KEEP === '1';
 const WATCHDOG_MS = Number(process.env.VT_BENCH_QUERY_WATCHDOG_S ?? Math.max(420, Math.ceil((ROWS / 1_000_000) * 420))) * 1000;
 // The read models the projector writes (vacuumed after catch-up, sizes reported).
 const READ_MODEL_TABLES = [
@@ -695,6 +698,10 @@ main().then(
     console.log(renderReport(results));
     const file = writeResults(results);
     console.log(`\nJSON: ${relative(ROOT, file)} (total ${results.meta.elapsedS.toFixed(0)} s)`);
+    if (KEEP_DATABASE && results.failures.length === 0) {
+      state.dbCreated = false;
+      console.log(`kept database ${dbName} (drop it with: dropdb -h 127.0.0.1 -U postgres ${dbName})`);
+    }
     return finish(results.failures.length > 0 ? 1 : 0);
   },
   (error) => {
