@@ -6,6 +6,7 @@ import type { Database } from './database';
 import { applyIdentityLinks } from './sql-identity-links';
 import { addOccurrences, emptyStats, mergePeople, personIds, writeActivityStats } from './sql-person-activity';
 import { applyPropertyRollups } from './sql-property-rollups';
+import { ReadModelVacuum } from './read-model-vacuum';
 
 // Any fixed 64-bit number distinct from the migration lock's.
 const PROJECTOR_LOCK = 7_307_110_128;
@@ -37,11 +38,20 @@ export class SqlProjectionStore implements ProjectionStore {
   constructor(
     private readonly db: Kysely<Database>,
     private readonly sharedDatabase: boolean,
-  ) {}
+  ) {
+    this.#vacuum = new ReadModelVacuum(db);
+  }
 
   #seesAllSessions: Promise<boolean> | undefined;
+  readonly #vacuum: ReadModelVacuum;
 
   async projectBatch(limit: number): Promise<number> {
+    const applied = await this.#applyBatch(limit);
+    await this.#vacuum.afterBatch(applied);
+    return applied;
+  }
+
+  #applyBatch(limit: number): Promise<number> {
     return this.db.transaction().execute(async (tx) => {
       const checkpoint = await lockCheckpoint(tx);
       // Only transactions older than the oldest one still running are final: anything at or above
