@@ -3,6 +3,7 @@ import { initial } from './0001-initial';
 import { readModels } from './0002-read-models';
 import { readEvents } from './0003-read-events';
 import { analyticsRollups } from './0004-analytics-rollups';
+import { listByUser } from './0005-list-by-user';
 
 /** Migrations ship as code, in order, so bundling cannot lose a migration file. */
 export const migrationProvider: MigrationProvider = {
@@ -12,6 +13,7 @@ export const migrationProvider: MigrationProvider = {
       '0002-read-models': readModels,
       '0003-read-events': readEvents,
       '0004-analytics-rollups': analyticsRollups,
+      '0005-list-by-user': listByUser,
     };
   },
 };
