@@ -5,6 +5,8 @@
 //   VT_BENCH_QUERY_ROWS=50000 …          (a quick run of the script itself)
 //   VT_BENCH_QUERY_WATCHDOG_S=…          (hard stop; default 420 s per million rows, at least 420 s)
 //   VT_BENCH_QUERY_KEEP=1                (keep the database after a successful run, to study plans in psql)
+//   VT_BENCH_QUERY_REUSE=vt_bench_q_…    (time the queries again on a kept database: no load, no catch-up;
+//                                         its read models must be of the current schema)
 //
 // What it does, in order:
 //   1. creates a throwaway database vt_bench_q_<random> on 127.0.0.1:5432, migrates it with
@@ -76,7 +78,9 @@ const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 const t0 = Date.now();
 const runId = randomBytes(4).toString('hex');
-const dbName = `vt_bench_q_${runId}`;
+// VT_BENCH_QUERY_REUSE: a kept database (VT_BENCH_QUERY_KEEP=1) whose queries are timed again, left in place.
+const REUSED = process.env.VT_BENCH_QUERY_REUSE || null;
+const dbName = REUSED ?? `vt_bench_q_${runId}`;
 const dbUrl = databaseUrl(dbName);
 const state = { dbCreated: false, pool: null, rawClient: null, cleaning: null, exiting: false };
 
@@ -112,8 +116,10 @@ async function main() {
     failures: [],
   };
 
-  await createDatabase(dbName);
-  state.dbCreated = true;
+  if (!REUSED) {
+    await createDatabase(dbName);
+    state.dbCreated = true;
+  }
   results.meta.settings = await withClient(dbUrl, async (c) => {
     const names = ['shared_buffers', 'work_mem', 'effective_cache_size', 'max_parallel_workers_per_gather', 'jit', 'random_page_cost', 'TimeZone'];
     const { rows } = await c.query('select name, setting, unit from pg_settings where name = any($1)', [names]);
@@ -127,21 +133,26 @@ async function main() {
   const storage = createPostgresStorage({ pool: state.pool });
   await storage.migrate();
   const platform = createPlatform({ storage });
-  const partner = expectOk(await platform.createPartner({ name: `Query bench ${runId}`, email: 'bench@example.com' }), 'createPartner');
-  const added = expectOk(await platform.addSystem(partner.id, { name: 'query bench' }), 'addSystem');
-  const systemId = added.system.id;
+  let systemId;
+  let end;
+  if (REUSED) {
+    ({ systemId, end } = await reusedData(results));
+  } else {
+    const partner = expectOk(await platform.createPartner({ name: `Query bench ${runId}`, email: 'bench@example.com' }), 'createPartner');
+    const added = expectOk(await platform.addSystem(partner.id, { name: 'query bench' }), 'addSystem');
+    systemId = added.system.id;
+    end = new Date(Math.floor(Date.now() / HOUR) * HOUR);
+    const dataset = createDataset({ systemId, rows: ROWS, users: USERS, visitors: VISITORS, days: DAYS, end, seed: SEED });
+    results.meta.range = { from: new Date(dataset.startMs).toISOString(), to: end.toISOString() };
+
+    results.load = await loadEvents(dataset);
+    if (results.load.stored !== ROWS) fail(results, `load: ${results.load.stored} rows stored, ${ROWS} expected`);
+    await checkpoint(dbUrl);
+
+    results.projector = await project(storage, results);
+    await checkpoint(dbUrl);
+  }
   log(`system ${systemId}`);
-
-  const end = new Date(Math.floor(Date.now() / HOUR) * HOUR);
-  const dataset = createDataset({ systemId, rows: ROWS, users: USERS, visitors: VISITORS, days: DAYS, end, seed: SEED });
-  results.meta.range = { from: new Date(dataset.startMs).toISOString(), to: end.toISOString() };
-
-  results.load = await loadEvents(dataset);
-  if (results.load.stored !== ROWS) fail(results, `load: ${results.load.stored} rows stored, ${ROWS} expected`);
-  await checkpoint(dbUrl);
-
-  results.projector = await project(storage, results);
-  await checkpoint(dbUrl);
   results.sizes = await tableSizes();
 
   state.rawClient = new pg.Client({ connectionString: dbUrl, statement_timeout: 120_000 });
@@ -199,6 +210,24 @@ async function loadEvents(dataset) {
     },
     { statementTimeoutMs: 0 },
   );
+}
+
+// A kept database: its system, the end of its data (generated up to a whole hour), and a projection
+// that must be complete (the queries are compared with the raw ones over the whole log).
+async function reusedData(results) {
+  return withClient(dbUrl, async (c) => {
+    const { rows } = await c.query(`select (select id from write_model.partner_systems limit 1) as id, max(timestamp) as last, count(*)::int8 as rows,
+        (select projected_events from read_model.projection_checkpoints where name = 'main')::int8 as projected
+      from write_model.tracking_events`);
+    const { id, last, rows: count, projected } = rows[0];
+    if (Number(count) !== ROWS) throw new Error(`${dbName} holds ${count} events; set VT_BENCH_QUERY_ROWS=${count}`);
+    if (Number(projected) !== ROWS) throw new Error(`${dbName}: ${projected} of ${count} events projected`);
+    const end = new Date(Math.floor(last.getTime() / HOUR) * HOUR + HOUR);
+    results.meta.range = { from: new Date(end.getTime() - DAYS * DAY).toISOString(), to: end.toISOString() };
+    results.meta.reused = true;
+    log(`reusing ${dbName}: ${fmtInt(Number(count))} events, all projected; data ends ${end.toISOString()}`);
+    return { systemId: id, end };
+  });
 }
 
 async function project(storage, results) {
