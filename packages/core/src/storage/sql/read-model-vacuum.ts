@@ -52,7 +52,12 @@ export class ReadModelVacuum {
     this.#needed ??= sql<{ running: boolean }>`
       select exists(select 1 from pg_stat_activity where backend_type = 'autovacuum launcher') as running`
       .execute(this.db)
-      .then(({ rows }) => rows[0]?.running !== true);
+      .then(({ rows }) => rows[0]?.running !== true)
+      .catch((error: unknown) => {
+        // A failed look (the database restarting) is asked again next time, not remembered.
+        this.#needed = undefined;
+        throw error;
+      });
     return this.#needed;
   }
 }
