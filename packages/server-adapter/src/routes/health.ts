@@ -7,8 +7,14 @@ import { livenessSchema, readinessSchema } from '../schemas/health-schemas';
 
 /** Readiness settings of `createHandler` (`health`). */
 export interface HealthOptions {
-  /** More readiness checks by name (`redis`, say); a check fails by rejecting. */
+  /** More readiness checks by name; a check fails by rejecting, and the instance is then not ready. */
   checks?: Record<string, () => Promise<unknown>>;
+  /**
+   * Checks of dependencies the API works without (the Redis cache, say): a failure is reported, with
+   * `status: "degraded"`, but the instance stays ready. Otherwise an outage of a dependency every
+   * instance shares would take all of them out of the load balancer at once.
+   */
+  optionalChecks?: Record<string, () => Promise<unknown>>;
   /** True while the instance drains before shutdown, so load balancers stop sending it traffic. */
   shuttingDown?: () => boolean;
   /** Longest a check may take before it counts as down, in ms. Default 2000. */
@@ -24,12 +30,14 @@ interface CheckResult {
 
 /**
  * `GET /health/live`: the process answers. `GET /health/ready`: the database answers, every
- * migration is applied, each configured check (Redis) passes and the instance is not shutting
- * down; 503 otherwise. Both are public, as load balancers call them, and say nothing about tenants.
+ * migration is applied, each required check passes and the instance is not shutting down; 503
+ * otherwise. A failed optional check (Redis) answers 200 `degraded`. Both are public, as load
+ * balancers call them, and say nothing about tenants.
  */
 export function registerHealthRoutes(router: Router, { platform, health }: ResolvedOptions): void {
   const noStore = { 'cache-control': 'no-store' };
   const timeoutMs = health.timeoutMs ?? 2000;
+  const optional = new Set(Object.keys(health.optionalChecks ?? {}));
   let readiness: Promise<{ checks: Record<string, CheckResult>; failures: { name: string; cause: unknown }[] }> | null = null;
 
   async function checkReadiness() {
@@ -46,7 +54,7 @@ export function registerHealthRoutes(router: Router, { platform, health }: Resol
     if (database.value && database.value.pendingMigrations.length > 0) {
       failures.push({ name: 'migrations', cause: new Error(`pending: ${database.value.pendingMigrations.join(', ')}`) });
     }
-    const extra = Object.entries(health.checks ?? {});
+    const extra = Object.entries({ ...health.checks, ...health.optionalChecks });
     const results = await Promise.all(extra.map(([, check]) => timed(check, timeoutMs)));
     extra.forEach(([name], i) => {
       checks[name] = results[i]!.check;
@@ -69,7 +77,9 @@ export function registerHealthRoutes(router: Router, { platform, health }: Resol
       {
         operationId: 'healthReady',
         summary: 'Readiness: the instance can serve',
-        description: 'The database answers, every migration is applied, each configured check (Redis) passes and the instance is not shutting down.',
+        description:
+          'The database answers, every migration is applied, each required check passes and the instance is not shutting down. ' +
+          'A failed optional check (Redis) answers 200 with status `degraded`: the API works without it.',
         tag,
         auth: 'public',
         responses: { 200: ok(readinessSchema, 'Ready'), 503: ok(readinessSchema, 'Not ready; `checks` says why') },
@@ -79,8 +89,10 @@ export function registerHealthRoutes(router: Router, { platform, health }: Resol
         // probes costs one database round trip at a time, never the whole pool.
         const { checks, failures } = await (readiness ??= checkReadiness().finally(() => (readiness = null)));
         for (const { name, cause } of failures) log.warn({ check: name, err: cause }, 'readiness check failed');
-        const ready = Object.values(checks).every((c) => c.status === 'up');
-        const body: z.output<typeof readinessSchema> = { status: ready ? 'ready' : 'unavailable', checks };
+        const down = Object.keys(checks).filter((name) => checks[name]!.status === 'down');
+        const ready = down.every((name) => optional.has(name));
+        const status = !ready ? 'unavailable' : down.length > 0 ? 'degraded' : 'ready';
+        const body: z.output<typeof readinessSchema> = { status, checks };
         return json(ready ? 200 : 503, body, noStore);
       },
     );

@@ -7,7 +7,7 @@ export const livenessSchema = named(z.object({ status: z.literal('alive') }), 'L
 /** `GET /health/ready`: every check by name (`shutdown`, `database`, `migrations`, configured ones). */
 export const readinessSchema = named(
   z.object({
-    status: z.enum(['ready', 'unavailable']),
+    status: z.enum(['ready', 'degraded', 'unavailable']).describe('`degraded`: ready, but an optional check (Redis) failed'),
     checks: z.record(
       z.string(),
       z.object({

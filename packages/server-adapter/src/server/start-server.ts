@@ -62,7 +62,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       trustProxy: settings.trustProxy,
       metrics: settings.metrics === 'off' ? false : { requireAdminToken: settings.metrics === 'admin' },
       docs: settings.docs,
-      health: { shuttingDown: () => draining, checks: redis ? { redis: () => redis.ping() } : {} },
+      health: { shuttingDown: () => draining, optionalChecks: redis ? { redis: () => redis.ping() } : {} },
       // With Redis, every instance draws on the same buckets; without it, each has its own.
       rateLimits: settings.rateLimits && {
         limiter: redis ? redis.rateLimiter : new MemoryRateLimiter(),

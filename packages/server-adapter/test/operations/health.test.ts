@@ -1,6 +1,9 @@
+import { createPlatform } from '@volcanion-tracking/core';
+import { createMemoryStorage } from '@volcanion-tracking/core/memory';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { POSTGRES_ADMIN_URL } from '../../../core/test/support/fresh-postgres';
+import { createHandler } from '../../src';
 import { startTestServer, type TestServer } from '../support/test-server';
 
 async function health(t: TestServer, which: 'live' | 'ready'): Promise<{ status: number; body: any }> {
@@ -75,29 +78,62 @@ describe('health on PostgreSQL', () => {
 });
 
 describe('health with Redis', () => {
-  it('checks Redis when one is configured, and is not ready without it while other requests still succeed', async () => {
+  it('checks Redis when one is configured; without it the instance stays ready, degraded, and serves', async () => {
     const up = await startTestServer('memory', { redisUrl: 'redis://127.0.0.1:6379' });
     try {
-      // Not ready until the Redis connection is up, which takes a moment after start.
+      // The Redis connection comes up a moment after start.
       let ready = await health(up, 'ready');
-      for (let i = 0; i < 40 && ready.status !== 200; i++) {
+      for (let i = 0; i < 40 && ready.body.checks.redis?.status !== 'up'; i++) {
         await new Promise((r) => setTimeout(r, 50));
         ready = await health(up, 'ready');
       }
-      expect(ready).toMatchObject({ status: 200, body: { checks: { redis: { status: 'up' } } } });
+      expect(ready).toMatchObject({ status: 200, body: { status: 'ready', checks: { redis: { status: 'up' } } } });
     } finally {
       await up.close();
     }
-    // Nothing listens on port 1: Redis is "down" from the start.
+    // Nothing listens on port 1: Redis is "down" from the start. Every instance shares one Redis, so
+    // answering 503 here would take them all out of the load balancer while they can still serve.
     const down = await startTestServer('memory', { redisUrl: 'redis://127.0.0.1:1' });
     try {
       const ready = await health(down, 'ready');
-      expect(ready.status).toBe(503);
+      expect(ready.status).toBe(200);
+      expect(ready.body.status).toBe('degraded');
       expect(ready.body.checks.redis).toMatchObject({ status: 'down' });
       expect((await down.api('/api/partners')).status).toBe(200);
     } finally {
       await down.close();
     }
+  });
+});
+
+describe('health with checks of the embedding app', () => {
+  it('is not ready while a required check fails, and degraded while an optional one does', async () => {
+    let required = true;
+    let optional = true;
+    const platform = createPlatform({ storage: createMemoryStorage() });
+    const handler = createHandler({
+      platform,
+      admin: await platform.setUpAdminToken('health-admin-token'),
+      health: {
+        checks: { queue: async () => (required ? 'ok' : Promise.reject(new Error('queue gone'))) },
+        optionalChecks: { geoip: async () => (optional ? 'ok' : Promise.reject(new Error('geoip gone'))) },
+      },
+    });
+    const ready = async () => {
+      const res = await handler(new Request('http://x/health/ready'));
+      return { status: res.status, body: await res.json() };
+    };
+    expect(await ready()).toMatchObject({ status: 200, body: { status: 'ready' } });
+    optional = false;
+    expect(await ready()).toMatchObject({
+      status: 200,
+      body: { status: 'degraded', checks: { geoip: { status: 'down', error: 'unreachable' }, queue: { status: 'up' } } },
+    });
+    required = false;
+    expect(await ready()).toMatchObject({ status: 503, body: { status: 'unavailable', checks: { queue: { status: 'down' } } } });
+    required = true;
+    optional = true;
+    expect(await ready()).toMatchObject({ status: 200, body: { status: 'ready' } });
   });
 });
 
