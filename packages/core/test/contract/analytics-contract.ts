@@ -168,6 +168,38 @@ export function runAnalyticsContract({ name, create }: { name: string; create: (
       expect(await storage.analytics.funnel(query)).toEqual(expected);
     });
 
+    it('counts funnel steps at the edges: at `from` in, at `to` out, the same instant out, the end of the window in', async () => {
+      const platform = createPlatform({ storage });
+      const partner = await platform.createPartner({ name: `Funnel edges ${Date.now()}`, email: 'e@example.com' });
+      if (!partner.ok) throw partner.error;
+      const added = await platform.addSystem(partner.value.id, { name: 'edges' });
+      if (!added.ok) throw added.error;
+      const id = added.value.system.id;
+      const t0 = start + 3_600_000;
+      const hour = 3_600_000;
+      const at = (userId: string, event: string, ms: number, n: number): TrackingEvent => ({
+        systemId: id, messageId: `edge-${userId}-${n}`, type: 'track', event, userId, anonymousId: null, groupId: null,
+        previousId: null, properties: {}, traits: {}, context: {}, integrations: {}, timestamp: new Date(ms),
+        originalTimestamp: null, sentAt: null, receivedAt: new Date(ms), valid: true, validationErrors: [],
+      });
+      await storage.events.append([
+        // Enters at `from` exactly; B at the same instant does not follow it, B at the window's end does.
+        at('edge-in', 'A', t0, 1), at('edge-in', 'B', t0, 2), at('edge-in', 'B', t0 + hour, 3),
+        // Enters at `from`; B 1 ms after the window's end.
+        at('edge-late', 'A', t0, 1), at('edge-late', 'B', t0 + hour + 1, 2),
+        // A 1 ms before `from` does not enter; its later A does, and B follows that one.
+        at('edge-before', 'A', t0 - 1, 1), at('edge-before', 'A', t0 + 10, 2), at('edge-before', 'B', t0 + 5, 3), at('edge-before', 'B', t0 + 11, 4),
+        // B before A only: never follows. A at `to` does not enter.
+        at('edge-order', 'B', t0 + 1, 1), at('edge-order', 'A', t0 + 2, 2),
+        at('edge-to', 'A', t0 + 2 * hour, 1), at('edge-to', 'B', t0 + 2 * hour + 1, 2),
+      ]);
+      await new Projector(storage, { batchSize: 5 }).catchUp();
+      const query = { systemId: id, steps: ['A', 'B'], withinMs: hour, from: new Date(t0), to: new Date(t0 + 2 * hour) };
+      const expected = computeFunnel(await allEvents(id), query);
+      expect(expected).toEqual([{ step: 'A', users: 4 }, { step: 'B', users: 2 }]);
+      expect(await storage.analytics.funnel(query)).toEqual(expected);
+    });
+
     it.each(['user0', 'user3', 'user7', 'nobody'])('builds the profile of %s exactly as brute force', async (userId) => {
       const expected = computeUserProfile(await allEvents(systemId), systemId, userId, 20);
       expect(await storage.analytics.userProfile(systemId, userId, 20)).toEqual(expected);

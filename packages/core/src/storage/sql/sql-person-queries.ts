@@ -1,4 +1,4 @@
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { BreakdownQuery, FunnelQuery, UserProfile } from '../../analytics/analytics-store';
 import type { Database } from './database';
 import { rollupEligible } from './sql-property-rollups';
@@ -51,23 +51,27 @@ async function rolledUpBreakdown(db: Kysely<Database>, q: BreakdownQuery): Promi
 /**
  * People through each step: entering at their first `steps[0]` in the range, then each step's first
  * occurrence strictly after the previous step and within the window of the entry. Each step is one
- * row per person with every occurrence sorted: `width_bucket` finds the first one after a time by
- * binary search. (Timestamps have microsecond resolution: "at or after `from`" is "after `from` − 1 µs".)
+ * row per person with every occurrence sorted; see {@link firstAfter}. `offset 0` keeps each step's
+ * time a column computed once per row: PostgreSQL would otherwise inline the expression into every
+ * filter and join that uses it (measured: ~20 % of the query at 1M events).
  */
 export async function sqlFunnel(db: Kysely<Database>, q: FunnelQuery): Promise<{ step: string; users: number }[]> {
   const within = `${Math.round(q.withinMs)} milliseconds`;
+  // Timestamps have microsecond resolution, dates milliseconds: "at or after `from`" is "after `from` − 1 µs".
+  const justBeforeFrom = `${new Date(q.from.getTime() - 1).toISOString().slice(0, -1)}999Z`;
   const steps = q.steps.map((step, i) =>
     i === 0
       ? sql`s0 as (
           select person_id, t, t as t0 from (
-            select person_id, timestamps[width_bucket(${q.from}::timestamptz - interval '1 microsecond', timestamps) + 1] as t
-            from read_model.person_events where system_id = ${q.systemId} and event = ${step}) f
+            select person_id, ${firstAfter('person_events', sql`${justBeforeFrom}::timestamptz`)} as t
+            from read_model.person_events where system_id = ${q.systemId} and event = ${step} offset 0) f
           where t < ${q.to})`
       : sql`${sql.raw(`s${i}`)} as (
           select person_id, t, t0 from (
-            select prev.person_id, p.timestamps[width_bucket(prev.t, p.timestamps) + 1] as t, prev.t0
+            select prev.person_id, ${firstAfter('p', sql.ref('prev.t'))} as t, prev.t0
             from ${sql.raw(`s${i - 1}`)} prev
-            join read_model.person_events p on p.system_id = ${q.systemId} and p.event = ${step} and p.person_id = prev.person_id) f
+            join read_model.person_events p on p.system_id = ${q.systemId} and p.event = ${step} and p.person_id = prev.person_id
+            offset 0) f
           where t <= t0 + ${within}::interval and t < ${q.to})`,
   );
   const counts = q.steps.map((_, i) => sql`(select count(*) from ${sql.raw(`s${i}`)}) as ${sql.raw(`c${i}`)}`);
@@ -75,6 +79,19 @@ export async function sqlFunnel(db: Kysely<Database>, q: FunnelQuery): Promise<{
     with ${sql.join(steps)}
     select ${sql.join(counts)}`.execute(db);
   return q.steps.map((step, i) => ({ step, users: Number(rows[0]![`c${i}`]) }));
+}
+
+/**
+ * A row's first occurrence strictly after a time, or null. The bounds answer most rows (the first one
+ * is later, or the last one is not); only the rest search the sorted array, by `width_bucket`, which
+ * counts the elements at or before the time. Large arrays are stored out of line, so skipping them
+ * matters most in the busiest rows.
+ */
+function firstAfter(row: string, after: RawBuilder<unknown> | ReturnType<typeof sql.ref>) {
+  const column = (name: string) => sql.ref(`${row}.${name}`);
+  return sql`case when ${column('first_at')} > ${after} then ${column('first_at')}
+    when ${column('last_at')} <= ${after} then null
+    else ${column('timestamps')}[width_bucket(${after}, ${column('timestamps')}) + 1] end`;
 }
 
 /** Everything the read models know of the person a userId belongs to. */
@@ -87,9 +104,9 @@ export async function sqlUserProfile(db: Kysely<Database>, systemId: string, use
     select actor from read_model.identity_links where system_id = ${systemId} and canonical = ${canonical}
     union select ${canonical}`.execute(db);
   const identities = ids.map((r) => r.actor).sort();
-  // First and last seen from the person's sorted occurrences (one row per event name), not every event.
+  // First and last seen from the bounds of the person's occurrences (one row per event name), not every event.
   const { rows: seen } = await sql<{ first_seen: Date | null; last_seen: Date | null }>`
-    select min(p.timestamps[1]) as first_seen, max(p.timestamps[cardinality(p.timestamps)]) as last_seen
+    select min(p.first_at) as first_seen, max(p.last_at) as last_seen
     from read_model.people pe join read_model.person_events p on p.system_id = pe.system_id and p.person_id = pe.id
     where pe.system_id = ${systemId} and pe.person = ${canonical}`.execute(db);
   if (!seen[0]?.first_seen) return null;

@@ -4,6 +4,7 @@ import { readModels } from './0002-read-models';
 import { readEvents } from './0003-read-events';
 import { analyticsRollups } from './0004-analytics-rollups';
 import { listByUser } from './0005-list-by-user';
+import { personEventBounds } from './0006-person-event-bounds';
 
 /** Migrations ship as code, in order, so bundling cannot lose a migration file. */
 export const migrationProvider: MigrationProvider = {
@@ -14,6 +15,7 @@ export const migrationProvider: MigrationProvider = {
       '0003-read-events': readEvents,
       '0004-analytics-rollups': analyticsRollups,
       '0005-list-by-user': listByUser,
+      '0006-person-event-bounds': personEventBounds,
     };
   },
 };
