@@ -139,8 +139,11 @@ describe('CORS', () => {
     await page.goto(stack.page(sdkPage({ writeKey, options: { host: stack.api, flushAt: 1 }, body: `volcanion.track('Refused');` })));
     await failed; // the browser hides the 403 without Access-Control-Allow-Origin: a network error to the page
     expect(await stack.stored(systemId)).toEqual([]);
-    const queued = await page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('vt_q_')).map((k) => localStorage.getItem(k)));
-    expect(queued.join()).toContain('Refused');
+    // The queue reaches localStorage once the tab's Web Lock is granted, which may come after the failure.
+    const queued = await waitFor('the refused event in the persisted queue', () =>
+      page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('vt_q_')).map((k) => localStorage.getItem(k)).join()).then((q) => q.includes('Refused') && q),
+    );
+    expect(queued).toContain('Refused');
     expect(errors).toEqual([]);
   });
 });

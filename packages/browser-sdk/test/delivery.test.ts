@@ -201,7 +201,11 @@ describe('retries', () => {
     });
     await page.goto(stack.page(sdkPage({ writeKey, options: { host: stack.api, flushAt: 1 }, body: `volcanion.track('First'); volcanion.track('Limited');` })));
     await waitFor('both events', async () => (await stack.stored(systemId)).length === 2, 20_000);
-    const limited = answers.find((a) => a.status === 429)!;
+    // The page sees the retry's answer a moment after the server has stored its event.
+    const limited = await waitFor('the 429 and the answer to its retry', () => {
+      const at = answers.findIndex((a) => a.status === 429);
+      return at >= 0 && at + 1 < answers.length && answers[at]!;
+    });
     expect(limited.retryAfter).toBe('4');
     const retried = answers[answers.indexOf(limited) + 1]!;
     // Backoff alone would have retried after 0.5–1 s.
