@@ -6,6 +6,14 @@ import { computeBreakdown, computeFunnel, computeUserProfile } from '../../src/a
 import { createPlatform } from '../../src/create-platform';
 import type { TestBackend } from '../support/backends';
 
+/** A valid track call of `userId` and/or `anonymousId` at `timestamp`, received then, with nothing else set. */
+function trackCall(e: Pick<TrackingEvent, 'systemId' | 'messageId' | 'event' | 'userId' | 'anonymousId' | 'timestamp'> & Partial<TrackingEvent>): TrackingEvent {
+  return {
+    type: 'track', groupId: null, previousId: null, properties: {}, traits: {}, context: {}, integrations: {},
+    originalTimestamp: null, sentAt: null, receivedAt: e.timestamp, valid: true, validationErrors: [], ...e,
+  };
+}
+
 /**
  * The read models must answer exactly what a brute-force pass over the same events computes:
  * counts, and unique people with anonymous and identified ids merged by identify and alias.
@@ -177,11 +185,8 @@ export function runAnalyticsContract({ name, create }: { name: string; create: (
       const id = added.value.system.id;
       const t0 = start + 3_600_000;
       const hour = 3_600_000;
-      const at = (userId: string, event: string, ms: number, n: number): TrackingEvent => ({
-        systemId: id, messageId: `edge-${userId}-${n}`, type: 'track', event, userId, anonymousId: null, groupId: null,
-        previousId: null, properties: {}, traits: {}, context: {}, integrations: {}, timestamp: new Date(ms),
-        originalTimestamp: null, sentAt: null, receivedAt: new Date(ms), valid: true, validationErrors: [],
-      });
+      const at = (userId: string, event: string, ms: number, n: number) =>
+        trackCall({ systemId: id, messageId: `edge-${userId}-${n}`, event, userId, anonymousId: null, timestamp: new Date(ms) });
       await storage.events.append([
         // Enters at `from` exactly; B at the same instant does not follow it, B at the window's end does.
         at('edge-in', 'A', t0, 1), at('edge-in', 'B', t0, 2), at('edge-in', 'B', t0 + hour, 3),
@@ -208,11 +213,8 @@ export function runAnalyticsContract({ name, create }: { name: string; create: (
 
     it('lists filtered events newest first, page by page, across projected and not yet projected events', async () => {
       // A few events the projector has not seen yet.
-      const late = (i: number, userId: string | null, anonymousId: string | null, event: string): TrackingEvent => ({
-        systemId, messageId: `late${i}`, type: 'track', event, userId, anonymousId, groupId: null, previousId: null,
-        properties: {}, traits: {}, context: {}, integrations: {}, timestamp: new Date(start + i * 60_000), originalTimestamp: null,
-        sentAt: null, receivedAt: new Date(), valid: i % 2 === 0, validationErrors: [],
-      });
+      const late = (i: number, userId: string | null, anonymousId: string | null, event: string) =>
+        trackCall({ systemId, messageId: `late${i}`, event, userId, anonymousId, timestamp: new Date(start + i * 60_000), receivedAt: new Date(), valid: i % 2 === 0 });
       await storage.events.append([late(1, 'user3', null, 'Viewed'), late(2, null, 'anon4', 'Bought'), late(3, 'user3', 'anon4', 'Bought')]);
       const all = await allEvents(systemId);
       const filters = [{ event: 'Viewed' }, { userId: 'user3' }, { anonymousId: 'anon4' }, { event: 'Bought', valid: true }, { userId: 'user3', type: 'track' as const }, { event: 'Bought', from: new Date(start + 24 * 3600 * 1000), to: new Date(start + 48 * 3600 * 1000) }];
