@@ -6,5 +6,6 @@
 export { createHandler, type FetchHandler } from './handler/create-handler';
 export type { HandlerOptions, Logger } from './handler/handler-options';
 export type { AdminVerifier } from './handler/auth';
+export type { HealthOptions } from './routes/health';
 export type { Problem } from './handler/problem';
 export { defaultRateLimits, type RateLimitOptions } from './rate-limits/rate-limit-options';

@@ -3,7 +3,7 @@ import { normalizeBasePath } from './api-message';
 import type { AdminVerifier } from './auth';
 import type { TrustProxy } from './client-ip';
 import type { MetricsOptions } from '../observability/metrics';
-import type { HealthOptions } from '../routes/health';
+import { validHealthOptions, type HealthOptions } from '../routes/health';
 import { resolveRateLimits, type RateLimitOptions, type ResolvedRateLimits } from '../rate-limits/rate-limit-options';
 
 /**
@@ -89,7 +89,7 @@ export function resolveOptions(options: HandlerOptions): ResolvedOptions {
     basePath: normalizeBasePath(options.basePath),
     trustProxy: options.trustProxy ?? false,
     metrics: options.metrics ?? {},
-    health: options.health ?? {},
+    health: validHealthOptions(options.health),
     openapi: options.openapi ?? true,
     docs: options.docs ?? false,
     rateLimits: resolveRateLimits(options.rateLimits),

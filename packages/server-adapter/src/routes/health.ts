@@ -21,6 +21,25 @@ export interface HealthOptions {
   timeoutMs?: number;
 }
 
+// Names the readiness answer always reports; an app's check under one of them would hide it.
+const BUILT_IN_CHECKS = ['shutdown', 'database', 'migrations'];
+
+/**
+ * The readiness settings, or a `TypeError` naming the check that is both required and optional or
+ * that shadows a built-in one: either would silently change whether the instance reports ready.
+ */
+export function validHealthOptions(health: HealthOptions = {}): HealthOptions {
+  const seen = new Set(BUILT_IN_CHECKS);
+  for (const name of [...Object.keys(health.checks ?? {}), ...Object.keys(health.optionalChecks ?? {})]) {
+    if (seen.has(name)) {
+      const why = BUILT_IN_CHECKS.includes(name) ? 'is a built-in readiness check' : 'is named in both health.checks and health.optionalChecks';
+      throw new TypeError(`createHandler: readiness check "${name}" ${why}; give it another name`);
+    }
+    seen.add(name);
+  }
+  return health;
+}
+
 interface CheckResult {
   status: 'up' | 'down';
   durationMs?: number;

@@ -3,7 +3,7 @@ import { createMemoryStorage } from '@volcanion-tracking/core/memory';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { POSTGRES_ADMIN_URL } from '../../../core/test/support/fresh-postgres';
-import { createHandler } from '../../src';
+import { createHandler, type HealthOptions } from '../../src';
 import { startTestServer, type TestServer } from '../support/test-server';
 
 async function health(t: TestServer, which: 'live' | 'ready'): Promise<{ status: number; body: any }> {
@@ -134,6 +134,19 @@ describe('health with checks of the embedding app', () => {
     required = true;
     optional = true;
     expect(await ready()).toMatchObject({ status: 200, body: { status: 'ready' } });
+  });
+
+  it('refuses a check name that is both required and optional, or that would hide a built-in check', async () => {
+    const platform = createPlatform({ storage: createMemoryStorage() });
+    const admin = await platform.setUpAdminToken('health-names-admin-token');
+    const make = (health: HealthOptions) => () => createHandler({ platform, admin, health });
+    const check = async () => 'ok';
+    expect(make({ checks: { queue: check }, optionalChecks: { queue: check } })).toThrow(
+      /"queue" is named in both health.checks and health.optionalChecks/,
+    );
+    expect(make({ optionalChecks: { database: check } })).toThrow(/"database" is a built-in readiness check/);
+    expect(make({ checks: { migrations: check } })).toThrow(/"migrations" is a built-in/);
+    expect(make({ checks: { queue: check }, optionalChecks: { geoip: check } })).not.toThrow();
   });
 });
 
