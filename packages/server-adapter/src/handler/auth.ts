@@ -23,18 +23,33 @@ export function presentedToken(request: ApiRequest): string | null {
   return null;
 }
 
-/** Resolves a presented token to the admin or a key; throws `UnauthorizedError` for anything else. */
-export async function identify(platform: Platform, admin: AdminVerifier, token: string | null): Promise<Caller> {
+// The rate limiter charges a request's key before its route runs, and the route needs the same key.
+const keyLookups = new WeakMap<ApiRequest, Map<string, ReturnType<Platform['authenticateKey']>>>();
+
+/** The key a token names, looked up once per request however many steps ask. */
+export function authenticateKeyOnce(platform: Platform, request: ApiRequest, token: string): ReturnType<Platform['authenticateKey']> {
+  let byToken = keyLookups.get(request);
+  if (!byToken) keyLookups.set(request, (byToken = new Map()));
+  let lookup = byToken.get(token);
+  if (!lookup) byToken.set(token, (lookup = platform.authenticateKey(token)));
+  return lookup;
+}
+
+/**
+ * Resolves the token a request presents to the admin or a key; throws `UnauthorizedError` for
+ * anything else.
+ */
+export async function identify(platform: Platform, admin: AdminVerifier, request: ApiRequest, token: string | null): Promise<Caller> {
   if (!token) throw new UnauthorizedError('This route needs credentials: Authorization: Bearer <token>');
   if (admin.verify(token)) return { kind: 'admin' };
-  const principal = await platform.authenticateKey(token);
+  const principal = await authenticateKeyOnce(platform, request, token);
   if (!principal.ok) throw principal.error;
   return { kind: 'key', principal: principal.value };
 }
 
 /** Management routes: only the admin token. */
 export async function requireAdmin(platform: Platform, admin: AdminVerifier, request: ApiRequest): Promise<void> {
-  const caller = await identify(platform, admin, presentedToken(request));
+  const caller = await identify(platform, admin, request, presentedToken(request));
   if (caller.kind !== 'admin') throw new ForbiddenError('Management routes need the admin token; API keys cannot use them');
 }
 
@@ -48,7 +63,7 @@ export async function requireSystemReader(
   request: ApiRequest,
   systemId: string,
 ): Promise<Caller> {
-  const caller = await identify(platform, admin, presentedToken(request));
+  const caller = await identify(platform, admin, request, presentedToken(request));
   if (caller.kind === 'admin') return caller;
   if (caller.principal.system.id !== systemId) throw new NotFoundError('system', systemId);
   if (caller.principal.kind !== 'secret') throw new ForbiddenError('A write key can only ingest; reading needs the secret key');

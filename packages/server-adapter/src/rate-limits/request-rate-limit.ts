@@ -1,6 +1,6 @@
 import type { KeyPrincipal, Platform, RateLimitPolicy } from '@volcanion-tracking/core';
 import type { ApiRequest } from '../handler/api-message';
-import type { AdminVerifier } from '../handler/auth';
+import { authenticateKeyOnce, type AdminVerifier } from '../handler/auth';
 import type { Logger } from '../handler/handler-options';
 import type { ResolvedRateLimits } from './rate-limit-options';
 import { RateLimited, rateLimitHeaders, type LimitName } from './rate-limited';
@@ -66,7 +66,7 @@ export class RequestRateLimit {
     if (!this.limits) return;
     if (!token) return this.chargeAddress();
     if (admin.verify(token)) return this.chargeAdmin();
-    const principal = await platform.authenticateKey(token);
+    const principal = await authenticateKeyOnce(platform, this.request, token);
     return principal.ok ? this.chargeKey(principal.value) : this.chargeAddress();
   }
 

@@ -75,7 +75,7 @@ async function ingest({ request, rateLimit }: RouteContext<unknown, unknown>, { 
   }
   const fields = body.value as Record<string, unknown>;
   const bodyKey = typeof fields.writeKey === 'string' ? fields.writeKey : null;
-  const caller = await identify(platform, admin, presentedToken(request) ?? bodyKey);
+  const caller = await identify(platform, admin, request, presentedToken(request) ?? bodyKey);
   if (caller.kind !== 'key') throw new ForbiddenError('Ingestion needs a write key; the admin token cannot send events');
   const cors = allowOrigin(request, caller.principal.system);
   let messages: unknown[];

@@ -1,5 +1,6 @@
 import { NotFoundError } from '@volcanion-tracking/core';
 import { z } from 'zod';
+import { authenticateKeyOnce } from '../handler/auth';
 import type { ResolvedOptions } from '../handler/handler-options';
 import { json } from '../handler/json';
 import type { Router } from '../handler/router';
@@ -26,7 +27,7 @@ export function registerProjectSettingsRoute(router: Router, { platform }: Resol
       responses: { 200: ok(projectSettingsSchema, 'The settings'), ...problems(404, 503) },
     },
     async ({ request, url, params }) => {
-      const principal = await platform.authenticateKey(params.writeKey);
+      const principal = await authenticateKeyOnce(platform, request, params.writeKey);
       if (!principal.ok) throw new NotFoundError('project', params.writeKey);
       const settings: z.output<typeof projectSettingsSchema> = {
         integrations: {

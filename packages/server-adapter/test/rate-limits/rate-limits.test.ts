@@ -4,6 +4,7 @@ import { createPostgresStorage } from '@volcanion-tracking/core/postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFreshDatabase } from '../../../core/test/support/fresh-postgres';
 import { createHandler } from '../../src';
+import { valueOf } from '../../src/routes/route-helpers';
 import { startServer, type ServerOptions } from '../../src/server/start-server';
 import { allEvents, expectJson, expectProblem, ingest } from '../http/helpers';
 import { ADMIN_TOKEN, basic, type TestServer } from '../support/test-server';
@@ -226,6 +227,34 @@ describe('turned off', () => {
     const statuses = [];
     for (let i = 0; i < 3; i++) statuses.push((await handler(new Request('http://localhost/api/partners'))).status);
     expect(statuses).toEqual([401, 401, 401]);
+    await platform.close();
+  });
+});
+
+describe('key lookups', () => {
+  it('looks a key up once per request, though both the rate limit and the route need it', async () => {
+    const platform = createPlatform({ storage: createMemoryStorage() });
+    const admin = await platform.setUpAdminToken(ADMIN_TOKEN);
+    const partner = valueOf(await platform.createPartner({ name: 'P', email: 'o@e.co' }));
+    const system = valueOf(await platform.addSystem(partner.id, { name: 'web' }));
+    const lookups: string[] = [];
+    const counted = new Proxy(platform, {
+      get: (target, name) =>
+        name === 'authenticateKey'
+          ? (token: string) => (lookups.push(token), target.authenticateKey(token))
+          : Reflect.get(target, name, target),
+    });
+    const handler = createHandler({ platform: counted, admin });
+    const asKey = (path: string, key: string) => handler(new Request(`http://localhost${path}`, { headers: { authorization: `Bearer ${key}` } }));
+
+    const read = await asKey(`/api/systems/${system.system.id}/stats/top-events`, system.secretKey.key);
+    expect(read.status).toBe(200);
+    expect(read.headers.get('ratelimit-limit')).not.toBeNull();
+    expect(lookups).toEqual([system.secretKey.key]);
+
+    // A write key is refused by the route after the same single lookup.
+    expect((await asKey(`/api/systems/${system.system.id}/events`, system.writeKey.key)).status).toBe(403);
+    expect(lookups).toEqual([system.secretKey.key, system.writeKey.key]);
     await platform.close();
   });
 });
