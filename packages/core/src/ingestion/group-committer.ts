@@ -1,3 +1,5 @@
+import type { Span } from '@opentelemetry/api';
+import { inLinkedRootSpan, recordingSpan } from '../observability/tracing';
 import { InvalidInputError, OverloadedError, StorageUnavailableError, type TrackingError } from '../shared/errors';
 import type { AppendResult, EventStore } from './event-store';
 import type { GroupCommitOptions } from './group-commit-options';
@@ -7,6 +9,8 @@ interface Entry {
   events: readonly TrackingEvent[];
   bytes: number;
   enqueuedAt: number;
+  /** The span of the request that queued the events, told when they commit. */
+  cause: Span | undefined;
   resolve: (result: AppendResult) => void;
   reject: (error: TrackingError) => void;
 }
@@ -70,7 +74,7 @@ export class GroupCommitter {
       return Promise.reject(new OverloadedError(`ingestion queue is full (${this.#queuedRows} events waiting)`));
     }
     return new Promise<AppendResult>((resolve, reject) => {
-      this.#queue.push({ events, bytes, enqueuedAt: Date.now(), resolve, reject });
+      this.#queue.push({ events, bytes, enqueuedAt: Date.now(), cause: recordingSpan(), resolve, reject });
       this.#queuedRows += events.length;
       this.#schedulePump();
     });
@@ -150,7 +154,7 @@ export class GroupCommitter {
     const report = (ok: boolean) =>
       this.#onCommit({ events: events.length, requests: batch.length, seconds: (performance.now() - started) / 1000, ok });
     try {
-      const result = await this.#store.append(events);
+      const result = await this.#append(batch, events);
       report(true);
       let offset = 0;
       for (const entry of batch) {
@@ -171,6 +175,23 @@ export class GroupCommitter {
         : new StorageUnavailableError('the events could not be committed; retry later', error);
       batch.forEach((entry) => entry.reject(failure));
     }
+  }
+
+  /**
+   * The transaction in a span of its own, linked to every request in it; each request's span gets an
+   * event naming the commit span, so a trace leads from either side to the other.
+   */
+  #append(batch: Entry[], events: readonly TrackingEvent[]): Promise<AppendResult> {
+    const causes = batch.flatMap((entry) => (entry.cause ? [entry.cause] : []));
+    const attributes = { 'volcanion.commit.events': events.length, 'volcanion.commit.requests': batch.length };
+    return inLinkedRootSpan('volcanion.ingest.commit', attributes, causes.map((cause) => cause.spanContext()), async (span) => {
+      const result = await this.#store.append(events);
+      const commit = span.spanContext();
+      for (const cause of causes) {
+        cause.addEvent('events committed', { 'volcanion.commit.trace_id': commit.traceId, 'volcanion.commit.span_id': commit.spanId });
+      }
+      return result;
+    });
   }
 }
 

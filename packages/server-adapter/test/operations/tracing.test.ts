@@ -3,6 +3,7 @@ import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-ho
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { ingest } from '../http/helpers';
 import { startTestServer, type TestServer } from '../support/test-server';
 
 // Registered the way docs/operations.md tells a host app to, with an exporter the test can read.
@@ -63,6 +64,36 @@ it('starts a new trace when the caller sends none, with the command and its tran
   expect(beneath.some((name) => name.startsWith('storage.'))).toBe(true);
   // A raw path could carry ids or keys; span names carry only route templates.
   for (const span of spans) expect(span.name).not.toMatch(/[0-9a-f]{8}-[0-9a-f]{4}/);
+});
+
+it('writes group-committed events in a trace of their own, linked to every request whose events it stored', async () => {
+  const { writeKey } = await t.newSystem();
+  exporter.reset();
+  const traceIds = ['a1', 'b2', 'c3', 'd4'].map((tag) => tag.repeat(16));
+  const responses = await Promise.all(
+    traceIds.map((traceId, i) =>
+      ingest(t, '/v1/track', writeKey, { userId: 'u', event: 'E', messageId: `traced-${i}` }, { traceparent: `00-${traceId}-00f067aa0ba902b7-01` }),
+    ),
+  );
+  expect(responses.map((r) => r.status)).toEqual([200, 200, 200, 200]);
+
+  const spans = exporter.getFinishedSpans();
+  const commits = spans.filter((s) => s.name === 'volcanion.ingest.commit');
+  expect(commits.length).toBeGreaterThan(0);
+  for (const commit of commits) {
+    expect(parentOf(commit)).toBeUndefined();
+    expect(traceIds).not.toContain(commit.spanContext().traceId);
+    expect(commit.attributes['volcanion.commit.requests']).toBe(commit.links.length);
+  }
+  expect(commits.reduce((sum, c) => sum + Number(c.attributes['volcanion.commit.events']), 0)).toBe(4);
+  for (const traceId of traceIds) {
+    const command = spans.find((s) => s.name === 'volcanion.ingest' && s.spanContext().traceId === traceId);
+    expect(command, spans.map((s) => s.name).join(', ')).toBeDefined();
+    const commit = commits.find((c) => c.links.some((l) => l.context.spanId === command!.spanContext().spanId && l.context.traceId === traceId));
+    expect(commit, `no commit span links to the request of trace ${traceId}`).toBeDefined();
+    const committed = command!.events.find((e) => e.name === 'events committed');
+    expect(committed?.attributes).toEqual({ 'volcanion.commit.trace_id': commit!.spanContext().traceId, 'volcanion.commit.span_id': commit!.spanContext().spanId });
+  }
 });
 
 it('leaves paths that are not the API’s (a host app’s own routes) without a span', async () => {
