@@ -21,10 +21,7 @@ interface PendingRow {
   user_id: string | null;
   anonymous_id: string | null;
   previous_id: string | null;
-  group_id: string | null;
-  valid: boolean;
   properties: Record<string, unknown>;
-  traits: Record<string, unknown>;
   timestamp: Date;
   received_at: Date;
 }
@@ -61,7 +58,7 @@ export class SqlProjectionStore implements ProjectionStore {
       // ORDER BY sort text ('100000' before '99999'), skipping or repeating events, and miss the index.
       const { rows } = await sql<PendingRow>`
         select e.tx_id::text as tx_id, e.seq, e.system_id, e.type, e.event, e.user_id, e.anonymous_id, e.previous_id,
-          e.group_id, e.valid, e.properties, e.traits, e.timestamp, e.received_at
+          e.properties, e.timestamp, e.received_at
         from write_model.tracking_events e
         where (e.tx_id, e.seq) > (${checkpoint.txId}::xid8, ${checkpoint.seq}::bigint)
           and e.tx_id < ${watermark}::xid8
@@ -181,23 +178,18 @@ async function lockCheckpoint(tx: Kysely<Database>): Promise<{ txId: string; seq
   return { txId: rows[0]!.tx_id, seq: String(rows[0]!.seq) };
 }
 
+/**
+ * The read side's slim copy of the batch, read from the log in the database: only each event's seq
+ * and actor travel, not its properties and traits, which would be parsed, re-serialised and parsed
+ * again on the way (the batch read keeps only the properties, for the rollups).
+ */
 async function applyEvents(tx: Kysely<Database>, rows: PendingRow[]): Promise<void> {
-  const records = rows.map((r) => ({
-    s: r.system_id,
-    q: r.seq,
-    t: r.type,
-    e: r.event ?? '',
-    a: actorOf({ userId: r.user_id, anonymousId: r.anonymous_id }),
-    ts: r.timestamp,
-    p: r.properties,
-    tr: r.traits,
-    g: r.group_id,
-    an: r.anonymous_id,
-    v: r.valid,
-  }));
+  const seqs = rows.map((r) => r.seq);
+  const actors = rows.map((r) => actorOf({ userId: r.user_id, anonymousId: r.anonymous_id }));
   await sql`insert into read_model.events (system_id, seq, type, event, actor, timestamp, properties, traits, group_id, anonymous_id, valid)
-    select s, q, t, e, a, ts, p, tr, g, an, v from jsonb_to_recordset(${JSON.stringify(records)}::jsonb)
-      as r(s uuid, q bigint, t text, e text, a text, ts timestamptz, p jsonb, tr jsonb, g text, an text, v boolean)
+    select e.system_id, e.seq, e.type, coalesce(e.event, ''), b.actor, e.timestamp, e.properties, e.traits, e.group_id, e.anonymous_id, e.valid
+    from unnest(${seqs}::bigint[], ${actors}::text[]) as b(seq, actor)
+    join write_model.tracking_events e on e.seq = b.seq
     on conflict do nothing`.execute(tx);
 }
 
