@@ -2,7 +2,7 @@ import type { HandlerContext } from '../shared/context';
 import { InvalidInputError, NotFoundError } from '../shared/errors';
 import { isUuid } from '../shared/ids';
 import { err, ok, type Result } from '../shared/result';
-import { isStorableText } from '../shared/storable-json';
+import { isStorableText, unstorableFilter } from '../shared/storable-json';
 import type { Interval, ProjectionStatus, TimeseriesPoint, UserProfile } from './analytics-store';
 import { answerKey, decodeAnswer, encodeAnswer } from './answer-cache';
 import { offsetMs } from './compute-analytics';
@@ -34,6 +34,8 @@ export async function timeseries(
   if (!system.ok) return system;
   const interval = input.interval ?? 'day';
   if (interval !== 'hour' && interval !== 'day') return err(InvalidInputError.field('interval', 'must be hour or day'));
+  const unstorable = unstorableFilter({ event: input.event });
+  if (unstorable) return err(unstorable);
   const tz = input.tz ?? 'UTC';
   const zone = checkZone(tz);
   if (zone) return err(InvalidInputError.field('tz', zone));
@@ -99,6 +101,8 @@ export async function breakdown(
   if (!system.ok) return system;
   if (!input.event) return err(InvalidInputError.field('event', 'is required'));
   if (!input.property) return err(InvalidInputError.field('property', 'is required'));
+  const unstorable = unstorableFilter({ event: input.event, property: input.property });
+  if (unstorable) return err(unstorable);
   const limit = input.limit ?? 20;
   if (!Number.isInteger(limit) || limit < 1 || limit > 1000) return err(InvalidInputError.field('limit', 'must be an integer from 1 to 1000'));
   const range = readRange(ctx, input);
@@ -117,6 +121,8 @@ export async function funnel(
   if (!system.ok) return system;
   const steps = (input.steps ?? '').split(',').map((s) => s.trim()).filter(Boolean);
   if (steps.length < 2 || steps.length > 10) return err(InvalidInputError.field('steps', 'must name 2 to 10 events, separated by commas'));
+  const unstorable = unstorableFilter({ steps });
+  if (unstorable) return err(unstorable);
   const withinMs = input.within === undefined ? DAY : parseIsoDuration(input.within);
   if (withinMs === null || withinMs <= 0 || withinMs > MAX_RANGE) return err(InvalidInputError.field('within', 'must be an ISO-8601 duration such as P1D or PT30M, at most 400 days'));
   const range = readRange(ctx, input);

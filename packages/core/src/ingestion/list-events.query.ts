@@ -1,7 +1,8 @@
 import type { HandlerContext } from '../shared/context';
 import { readPageRequest, toPage, type Page } from '../shared/cursor';
 import type { InvalidInputError } from '../shared/errors';
-import { ok, type Result } from '../shared/result';
+import { err, ok, type Result } from '../shared/result';
+import { unstorableFilter } from '../shared/storable-json';
 import type { ListEventsOptions } from './event-store';
 import type { StoredEvent } from './tracking-event';
 
@@ -19,6 +20,8 @@ export async function listEvents(
 ): Promise<Result<Page<StoredEvent>, InvalidInputError>> {
   const page = readPageRequest(input, { defaultLimit: 100, maxLimit: 1000, isValidKey: isSequence });
   if (!page.ok) return page;
+  const unstorable = unstorableFilter({ event: input.event, userId: input.userId, anonymousId: input.anonymousId });
+  if (unstorable) return err(unstorable);
   const { limit: _limit, cursor: _cursor, ...filters } = input;
   const rows = await ctx.storage.events.list(systemId, { ...filters, limit: page.value.limit + 1, beforeSeq: page.value.after });
   return ok(toPage(rows, page.value.limit, (e) => e.seq));

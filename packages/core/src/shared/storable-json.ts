@@ -1,3 +1,5 @@
+import { InvalidInputError } from './errors';
+
 /** Deepest nesting accepted in any JSON we store; deeper input is refused by name. */
 export const MAX_JSON_DEPTH = 64;
 
@@ -26,6 +28,19 @@ function walk(value: unknown, path: string, depth: number, maxDepth: number): { 
 }
 
 const UNSTORABLE = 'contains a NUL character or a lone UTF-16 surrogate, which cannot be stored';
+
+/**
+ * A 400 naming the first of `fields` whose text could never have been stored, and so can match
+ * nothing stored (a filter of a query); `null` when all can be. Asked of the database, such text
+ * would fail the query instead.
+ */
+export function unstorableFilter(fields: Record<string, string | readonly string[] | undefined>): InvalidInputError | null {
+  for (const [field, value] of Object.entries(fields)) {
+    const texts = typeof value === 'string' ? [value] : (value ?? []);
+    if (texts.some((text) => !isStorableText(text))) return InvalidInputError.field(field, UNSTORABLE);
+  }
+  return null;
+}
 
 /** False for text PostgreSQL refuses: U+0000 anywhere, or a lone surrogate. */
 export function isStorableText(text: string): boolean {

@@ -166,6 +166,18 @@ describe('inputs that once reached the database or overflowed the stack', () => 
   });
 
 
+  it.each([
+    ['events?event=%00', 'event'],
+    ['events?userId=u%00', 'userId'],
+    ['events?anonymousId=a%00', 'anonymousId'],
+    ['stats/timeseries?event=A%00B', 'event'],
+    ['stats/breakdown?event=%00&property=p', 'event'],
+    ['stats/breakdown?event=B&property=%00', 'property'],
+    ['funnels?steps=A,B%00', 'steps'],
+  ])('answers 400 naming the filter of %s, which no stored event can hold', async (query, field) => {
+    await expectFields(await t.api(`/api/systems/${s.systemId}/${query}`), [field]);
+  });
+
   it('answers 404 for an event name or key id of %00 in the path', async () => {
     await notServerError(await t.api(`/api/systems/${s.systemId}/event-structures/%00`));
     await notServerError(await t.api(`/api/systems/${s.systemId}/event-structures/%00`, { method: 'PUT', json: { schema: {} } }));
