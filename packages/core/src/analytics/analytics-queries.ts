@@ -5,7 +5,7 @@ import { err, ok, type Result } from '../shared/result';
 import { isStorableText, unstorableFilter } from '../shared/storable-json';
 import type { Interval, ProjectionStatus, TimeseriesPoint, UserProfile } from './analytics-store';
 import { answerKey, decodeAnswer, encodeAnswer } from './answer-cache';
-import { offsetMs } from './compute-analytics';
+import { offsetMs, utc } from './compute-analytics';
 
 /** An analytics answer and how current the read models behind it are. */
 export interface Answer<T> {
@@ -36,12 +36,12 @@ export async function timeseries(
   if (interval !== 'hour' && interval !== 'day') return err(InvalidInputError.field('interval', 'must be hour or day'));
   const unstorable = unstorableFilter({ event: input.event });
   if (unstorable) return err(unstorable);
-  const tz = input.tz ?? 'UTC';
-  const zone = checkZone(tz);
-  if (zone) return err(InvalidInputError.field('tz', zone));
   const range = readRange(ctx, input);
   if (!range.ok) return range;
   const { from, to } = range.value;
+  const tz = input.tz ?? 'UTC';
+  const zone = checkZone(tz, from, to);
+  if (zone) return err(InvalidInputError.field('tz', zone));
   const query = { systemId, from, to, interval: interval as Interval, tz, event: input.event };
   return ok({ ...(await cachedAnswer(ctx, 'timeseries', query, () => ctx.storage.analytics.timeseries(query))), from, to });
 }
@@ -76,17 +76,41 @@ function readRange(ctx: HandlerContext, input: RangeInput): Result<{ from: Date;
   return ok({ from: new Date(Math.floor(from.getTime() / HOUR) * HOUR), to: new Date(Math.ceil(to.getTime() / HOUR) * HOUR) });
 }
 
-/** Why a zone cannot cut hourly buckets into days, or `null` when it can. */
-function checkZone(tz: string): string | null {
+/** Why a zone cannot cut hourly buckets into days over a range, or `null` when it can. */
+function checkZone(tz: string, from: Date, to: Date): string | null {
   try {
     new Intl.DateTimeFormat('en-US', { timeZone: tz });
   } catch {
     return 'must be an IANA time zone such as Europe/Berlin';
   }
-  // Hourly read models cannot split an hour: zones offset by :30 or :45 would misplace events.
-  const now = new Date();
-  for (const at of [now, new Date(now.getTime() + 182 * DAY)]) {
-    if (offsetMs(at, tz) % HOUR !== 0) return 'must be a zone whole hours from UTC (read models are hourly)';
+  for (let year = from.getUTCFullYear(); year <= new Date(to.getTime() - 1).getUTCFullYear(); year++) {
+    const key = `${tz}|${year}`;
+    let problem = zoneProblems.get(key);
+    if (problem === undefined) {
+      if (zoneProblems.size >= 4096) zoneProblems.clear();
+      zoneProblems.set(key, (problem = zoneProblemIn(tz, year)));
+    }
+    if (problem) return `${problem} in ${year}`;
+  }
+  return null;
+}
+
+// Per zone and year: what stops the hourly read models from cutting its days, or null.
+const zoneProblems = new Map<string, string | null>();
+
+/**
+ * Hourly read models cannot split an hour, so a zone must be whole hours from UTC (not :30 or :45,
+ * nor local mean time). And unique people per day come from the 24 gap classes, which cover days of
+ * up to 25 hours: clocks may not go back by more than an hour. Offsets are sampled twice a day, as
+ * they change at most a few times a year.
+ */
+function zoneProblemIn(tz: string, year: number): string | null {
+  let previous: number | null = null;
+  for (let at = utc(year, 0, 1); at < utc(year + 1, 0, 1); at += 12 * HOUR) {
+    const offset = offsetMs(new Date(at), tz);
+    if (offset % HOUR !== 0) return 'must be a zone whole hours from UTC (read models are hourly), which it is not';
+    if (previous !== null && previous - offset > HOUR) return 'must not turn clocks back by more than an hour (a day may last at most 25 hours), which it does';
+    previous = offset;
   }
   return null;
 }

@@ -2,6 +2,8 @@ import type { StoredEvent } from '../ingestion/tracking-event';
 import type { Interval, TimeseriesPoint, TimeseriesQuery, TopEventsQuery } from './analytics-store';
 import { actorOf, hourOf, readModelDelta } from './read-model-delta';
 
+const HOUR = 3_600_000;
+
 /**
  * The analytics answers computed straight from a system's events, with the read models' rules:
  * hourly buckets, identity merged by identify and alias. The memory backend answers this way, and
@@ -57,27 +59,49 @@ export function identityResolver(events: readonly StoredEvent[]): (actor: string
   return find;
 }
 
-/** The start of the bucket an instant falls in, cut in a time zone (like PostgreSQL's `date_trunc … at time zone`). */
+/**
+ * The start of the bucket an instant falls in, cut in a time zone. An hour is the UTC hour (zones are
+ * whole hours from UTC), so the local hour repeated when clocks go back is two buckets, not one. A
+ * day starts at its first instant, the earlier one when local midnight happens twice.
+ */
 export function bucketStart(instant: Date, interval: Interval, tz: string): Date {
+  if (interval === 'hour') return new Date(Math.floor(instant.getTime() / HOUR) * HOUR);
   const local = wallClock(instant, tz);
-  const wall = Date.UTC(local.year, local.month - 1, local.day, interval === 'hour' ? local.hour : 0);
+  const wall = utc(local.year, local.month - 1, local.day);
   // The wall-clock start back to an instant: subtract the zone's offset at that moment (twice, for DST).
   let guess = wall - offsetMs(new Date(wall), tz);
   guess = wall - offsetMs(new Date(guess), tz);
   return new Date(guess);
 }
 
+/** `Date.UTC`, but for every year: `Date.UTC` reads years 0 to 99 as 1900 to 1999. */
+export function utc(year: number, month: number, day: number, hour = 0, minute = 0): number {
+  return new Date(0).setUTCFullYear(year, month, day) + hour * HOUR + minute * 60_000;
+}
+
+// One formatter per zone: constructing one costs far more than formatting with it.
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
 function wallClock(instant: Date, tz: string) {
-  const parts = Object.fromEntries(
-    new Intl.DateTimeFormat('en-US', { timeZone: tz, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric' })
-      .formatToParts(instant)
-      .map((p) => [p.type, Number(p.value)]),
-  ) as Record<'year' | 'month' | 'day' | 'hour' | 'minute', number>;
-  return parts;
+  let format = formatters.get(tz);
+  if (!format) {
+    const options = { timeZone: tz, hourCycle: 'h23', era: 'short', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric' } as const;
+    formatters.set(tz, (format = new Intl.DateTimeFormat('en-US', options)));
+  }
+  const parts = Object.fromEntries(format.formatToParts(instant).map((p) => [p.type, p.value]));
+  const year = Number(parts.year);
+  return {
+    // Years before 1 are 1 BC, 2 BC, …: year 0 is 1 BC.
+    year: parts.era === 'BC' ? 1 - year : year,
+    month: Number(parts.month),
+    day: Number(parts.day),
+    hour: Number(parts.hour),
+    minute: Number(parts.minute),
+  };
 }
 
 /** The zone's UTC offset at an instant, in ms. */
 export function offsetMs(instant: Date, tz: string): number {
   const w = wallClock(instant, tz);
-  return Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute) - Math.floor(instant.getTime() / 60_000) * 60_000;
+  return utc(w.year, w.month - 1, w.day, w.hour, w.minute) - Math.floor(instant.getTime() / 60_000) * 60_000;
 }

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Projector, type Storage, type TrackingEvent } from '../../src';
+import type { TimeseriesPoint, TimeseriesQuery } from '../../src/analytics/analytics-store';
 import { computeTimeseries, computeTopEvents } from '../../src/analytics/compute-analytics';
 import { computeBreakdown, computeFunnel, computeUserProfile } from '../../src/analytics/compute-person-analytics';
 import { createPlatform } from '../../src/create-platform';
@@ -93,6 +94,15 @@ export function runAnalyticsContract({ name, create }: { name: string; create: (
     afterAll(async () => backend?.dispose());
 
     const allEvents = async (id: string) => storage.events.list(id, { limit: 100_000 });
+    // A system of its own for a test's hand-made events, out of the shared random traffic.
+    const newSystem = async (name: string) => {
+      const platform = createPlatform({ storage });
+      const partner = await platform.createPartner({ name: `${name} ${Date.now()}`, email: 'owner@example.com' });
+      if (!partner.ok) throw partner.error;
+      const added = await platform.addSystem(partner.value.id, { name });
+      if (!added.ok) throw added.error;
+      return added.value.system.id;
+    };
     const from = new Date(start);
     const to = new Date(start + 3 * 24 * 3600 * 1000);
 
@@ -177,12 +187,7 @@ export function runAnalyticsContract({ name, create }: { name: string; create: (
     });
 
     it('counts funnel steps at the edges: at `from` in, at `to` out, the same instant out, the end of the window in', async () => {
-      const platform = createPlatform({ storage });
-      const partner = await platform.createPartner({ name: `Funnel edges ${Date.now()}`, email: 'e@example.com' });
-      if (!partner.ok) throw partner.error;
-      const added = await platform.addSystem(partner.value.id, { name: 'edges' });
-      if (!added.ok) throw added.error;
-      const id = added.value.system.id;
+      const id = await newSystem('edges');
       const t0 = start + 3_600_000;
       const hour = 3_600_000;
       const at = (userId: string, event: string, ms: number, n: number) =>
@@ -203,6 +208,45 @@ export function runAnalyticsContract({ name, create }: { name: string; create: (
       const expected = computeFunnel(await allEvents(id), query);
       expect(expected).toEqual([{ step: 'A', users: 4 }, { step: 'B', users: 2 }]);
       expect(await storage.analytics.funnel(query)).toEqual(expected);
+    });
+
+    it('cuts buckets at DST changes: the repeated hour is two hours, a 25-hour day counts each person once', async () => {
+      const id = await newSystem('dst');
+      const at = (userId: string, iso: string) =>
+        trackCall({ systemId: id, messageId: `dst-${userId}-${iso}`, event: 'A', userId, anonymousId: null, timestamp: new Date(iso) });
+      // New York goes back from 02:00 EDT to 01:00 EST at 06:00Z on 2026-11-01, so Nov 1 lasts 25 hours.
+      // Havana goes back from 01:00 to 00:00 at 05:00Z the same day: its local midnight happens twice.
+      await storage.events.append([
+        at('u1', '2026-11-01T03:50:00Z'), at('u1', '2026-11-01T04:30:00Z'), at('u1', '2026-11-01T05:30:00Z'),
+        at('u2', '2026-11-01T06:10:00Z'), at('u1', '2026-11-01T06:30:00Z'), at('u2', '2026-11-02T04:30:00Z'), at('u3', '2026-11-02T05:10:00Z'),
+      ]);
+      await new Projector(storage, { batchSize: 3 }).catchUp();
+      const events = await allEvents(id);
+      const point = (bucket: string, count: number, uniqueUsers: number) => ({ bucket: new Date(bucket), count, uniqueUsers });
+      const check = async (query: TimeseriesQuery, expected: TimeseriesPoint[]) => {
+        expect(computeTimeseries(events, query)).toEqual(expected);
+        expect(await storage.analytics.timeseries(query)).toEqual(expected);
+      };
+
+      const hours = { systemId: id, interval: 'hour', tz: 'America/New_York', from: new Date('2026-11-01T04:00:00Z'), to: new Date('2026-11-01T08:00:00Z') } as const;
+      await check(hours, [point('2026-11-01T04:00:00Z', 1, 1), point('2026-11-01T05:00:00Z', 1, 1), point('2026-11-01T06:00:00Z', 2, 2)]);
+      const days = { ...hours, interval: 'day', from: new Date('2026-10-31T04:00:00Z'), to: new Date('2026-11-03T05:00:00Z') } as const;
+      await check(days, [point('2026-10-31T04:00:00Z', 1, 1), point('2026-11-01T04:00:00Z', 5, 2), point('2026-11-02T05:00:00Z', 1, 1)]);
+      const havana = { ...days, tz: 'America/Havana' } as const;
+      await check(havana, [point('2026-10-31T04:00:00Z', 1, 1), point('2026-11-01T04:00:00Z', 5, 2), point('2026-11-02T05:00:00Z', 1, 1)]);
+    });
+
+    it('compares funnel windows shorter than a millisecond exactly', async () => {
+      const id = await newSystem('short');
+      const t0 = start + 3_600_000;
+      await storage.events.append([
+        trackCall({ systemId: id, messageId: 'short-a', event: 'A', userId: 'u', anonymousId: null, timestamp: new Date(t0) }),
+        trackCall({ systemId: id, messageId: 'short-b', event: 'B', userId: 'u', anonymousId: null, timestamp: new Date(t0 + 1) }),
+      ]);
+      await new Projector(storage, { batchSize: 5 }).catchUp();
+      const query = { systemId: id, steps: ['A', 'B'], from: new Date(t0 - 3_600_000), to: new Date(t0 + 3_600_000) };
+      expect(await storage.analytics.funnel({ ...query, withinMs: 0.5 })).toEqual([{ step: 'A', users: 1 }, { step: 'B', users: 0 }]);
+      expect(await storage.analytics.funnel({ ...query, withinMs: 1 })).toEqual([{ step: 'A', users: 1 }, { step: 'B', users: 1 }]);
     });
 
     it.each(['user0', 'user3', 'user7', 'nobody'])('builds the profile of %s exactly as brute force', async (userId) => {

@@ -49,7 +49,7 @@ export const timeseriesQuery = z.object({
   from,
   to,
   interval: z.enum(['hour', 'day'], 'must be hour or day').optional().describe('Bucket size; default `day`'),
-  tz: z.string().optional().describe('IANA time zone whole hours from UTC that cuts days; default UTC'),
+  tz: z.string().optional().describe('IANA time zone that cuts days; default UTC. It must be whole hours from UTC over the whole range and never turn clocks back by more than an hour. Hour buckets are UTC hours.'),
   event: z.string().optional().describe('Only this track event; default all'),
 });
 export const topEventsQuery = z.object({ from, to, limit: integerParam(1, 100, 'How many events, 1 to 100; default 10') });

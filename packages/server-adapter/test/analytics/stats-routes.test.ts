@@ -70,12 +70,25 @@ describe('GET /api/systems/:id/stats/timeseries', () => {
     ['interval=week', 'interval'],
     ['tz=Mars/Olympus', 'tz'],
     ['tz=Asia/Kolkata', 'tz'],
+    // UTC+8:30 from 2015 to 2018, whole hours now: the range decides.
+    ['tz=Asia/Pyongyang&from=2017-01-01T00:00:00Z&to=2017-01-03T00:00:00Z', 'tz'],
+    // Clocks go back two hours each October: a 26-hour day.
+    ['tz=Antarctica/Troll&from=2024-10-25T00:00:00Z&to=2024-10-29T00:00:00Z', 'tz'],
     ['from=yesterday', 'from'],
     [`from=${day(3)}&to=${day(1)}`, 'from'],
   ])('answers 400 naming the field for %s', async (query, field) => {
     const response = await server.api(`/api/systems/${a.systemId}/stats/timeseries?${query}`);
     expect(response.status).toBe(400);
     expect((await response.json()).errors[0].field).toBe(field);
+  });
+
+  it.each([
+    'tz=Asia/Pyongyang&from=2024-01-01T00:00:00Z&to=2024-01-03T00:00:00Z',
+    'tz=Europe/Berlin&from=2024-10-25T00:00:00Z&to=2024-10-29T00:00:00Z',
+    'tz=UTC&from=0000-01-01T00:00:00Z&to=0000-01-03T00:00:00Z',
+  ])('answers 200 for %s', async (query) => {
+    const response = await server.api(`/api/systems/${a.systemId}/stats/timeseries?${query}`);
+    expect(response.status, await response.clone().text()).toBe(200);
   });
 });
 

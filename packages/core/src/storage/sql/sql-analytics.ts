@@ -20,8 +20,10 @@ export class SqlAnalyticsStore implements AnalyticsStore {
   /**
    * From the hourly activity numbers: ≤ 24 rows per day of range. A bucket's unique people are
    * each hour's people minus those active again within (hour − bucket start) hours: see
-   * activity-gaps.ts. Buckets are cut in the caller's zone: hour starts are shifted to local time,
-   * truncated, and shifted back, so a day bucket in New York starts at its local midnight.
+   * activity-gaps.ts. An hour bucket is the UTC hour (zones are whole hours from UTC), so the local
+   * hour repeated when clocks go back is two buckets. A day bucket starts at its local midnight,
+   * the earlier instant when midnight happens twice (PostgreSQL reads an ambiguous local time as the
+   * later one, which would start the bucket after its first hour).
    */
   async timeseries(q: TimeseriesQuery): Promise<TimeseriesPoint[]> {
     const source =
@@ -30,10 +32,18 @@ export class SqlAnalyticsStore implements AnalyticsStore {
             where system_id = ${q.systemId} and hour >= ${q.from} and hour < ${q.to}`
         : sql`select hour, events, people, gaps from read_model.event_activity_hourly
             where system_id = ${q.systemId} and event = ${q.event} and hour >= ${q.from} and hour < ${q.to}`;
+    const bucket =
+      q.interval === 'hour'
+        ? sql`h.hour`
+        : sql`case when (midnight.at - interval '1 hour') at time zone ${q.tz} = day.local then midnight.at - interval '1 hour' else midnight.at end`;
     const { rows } = await sql<{ bucket: Date; count: string; unique_users: string }>`
       select bucket, sum(events) as count,
         sum(people - coalesce((select sum(g) from unnest(gaps[1:floor(extract(epoch from hour - greatest(bucket, ${q.from}::timestamptz)) / 3600)::int]) g), 0)) as unique_users
-      from (select h.*, date_trunc(${q.interval}, h.hour at time zone ${q.tz}) at time zone ${q.tz} as bucket from (${source}) h) x
+      from (
+        select h.*, ${bucket} as bucket from (${source}) h
+        cross join lateral (select date_trunc('day', h.hour at time zone ${q.tz}) as local) day
+        cross join lateral (select day.local at time zone ${q.tz} as at) midnight
+      ) x
       group by bucket order by bucket`.execute(this.db);
     return rows.map((r) => ({ bucket: new Date(r.bucket), count: Number(r.count), uniqueUsers: Number(r.unique_users) }));
   }
