@@ -1,5 +1,6 @@
 import type { StoredEvent } from '../ingestion/tracking-event';
 import type { Interval, TimeseriesPoint, TimeseriesQuery, TopEventsQuery } from './analytics-store';
+import { compareBytes } from './jsonb-order';
 import { actorOf, hourOf, readModelDelta } from './read-model-delta';
 
 const HOUR = 3_600_000;
@@ -38,7 +39,7 @@ export function computeTopEvents(events: readonly StoredEvent[], q: TopEventsQue
   }
   return [...counts.entries()]
     .map(([event, count]) => ({ event, count }))
-    .sort((a, b) => b.count - a.count || (a.event < b.event ? -1 : 1))
+    .sort((a, b) => b.count - a.count || compareBytes(a.event, b.event))
     .slice(0, q.limit);
 }
 

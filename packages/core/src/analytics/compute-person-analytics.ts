@@ -1,20 +1,25 @@
 import type { StoredEvent } from '../ingestion/tracking-event';
 import type { BreakdownQuery, FunnelQuery, UserProfile } from './analytics-store';
 import { identityResolver } from './compute-analytics';
+import { compareBytes, jsonbText } from './jsonb-order';
 import { actorOf } from './read-model-delta';
 
 /** Breakdown computed straight from the events (the read models' rules; for memory and tests). */
 export function computeBreakdown(events: readonly StoredEvent[], q: BreakdownQuery): { value: unknown; count: number }[] {
-  const groups = new Map<string, { value: unknown; count: number }>();
+  const groups = new Map<string, { value: unknown; key: string; count: number }>();
   for (const e of events) {
     if (e.systemId !== q.systemId || (e.event ?? '') !== q.event || e.timestamp < q.from || e.timestamp >= q.to) continue;
-    const value = e.properties[q.property] ?? null;
-    const key = JSON.stringify(value);
-    const group = groups.get(key) ?? { value, count: 0 };
+    // Own properties only: `constructor` or `__proto__` are names like any other.
+    const value = Object.hasOwn(e.properties, q.property) ? (e.properties[q.property] ?? null) : null;
+    const key = jsonbText(value);
+    const group = groups.get(key) ?? { value, key, count: 0 };
     group.count++;
     groups.set(key, group);
   }
-  return [...groups.values()].sort((a, b) => b.count - a.count || (JSON.stringify(a.value) < JSON.stringify(b.value) ? -1 : 1)).slice(0, q.limit);
+  return [...groups.values()]
+    .sort((a, b) => b.count - a.count || compareBytes(a.key, b.key))
+    .slice(0, q.limit)
+    .map(({ value, count }) => ({ value, count }));
 }
 
 /** Funnel computed straight from the events (the read models' rules; for memory and tests). */

@@ -236,6 +236,34 @@ export function runAnalyticsContract({ name, create }: { name: string; create: (
       await check(havana, [point('2026-10-31T04:00:00Z', 1, 1), point('2026-11-01T04:00:00Z', 5, 2), point('2026-11-02T05:00:00Z', 1, 1)]);
     });
 
+    it('orders tied counts as PostgreSQL does (by UTF-8 bytes of the JSON text), so a limit cuts them the same', async () => {
+      const id = await newSystem('ties');
+      const t0 = start + 3_600_000;
+      const values: unknown[] = [{ b: 1, a: 2 }, { a: 2, b: 1 }, '！', '😀', 0.5, 1e-7];
+      await storage.events.append([
+        ...values.map((v, i) =>
+          trackCall({ systemId: id, messageId: `tie-${i}`, event: 'B', userId: 'u', anonymousId: null, timestamp: new Date(t0 + i), properties: { v, w: i % 2 ? '！' : '😀' } }),
+        ),
+        ...['！', '😀'].map((event) => trackCall({ systemId: id, messageId: `tie-${event}`, event, userId: 'u', anonymousId: null, timestamp: new Date(t0) })),
+      ]);
+      await new Projector(storage, { batchSize: 5 }).catchUp();
+      const events = await allEvents(id);
+      const range = { systemId: id, from: new Date(t0 - 3_600_000), to: new Date(t0 + 3_600_000) };
+      const check = async (property: string, limit: number, expected: { value: unknown; count: number }[]) => {
+        const query = { ...range, event: 'B', property, limit };
+        expect(computeBreakdown(events, query)).toEqual(expected);
+        expect(await storage.analytics.breakdown(query)).toEqual(expected);
+      };
+      // Objects equal as jsonb are one value; strings (`"…`) sort before numbers, 0.0000001 before 0.5.
+      await check('v', 3, [{ value: { a: 2, b: 1 }, count: 2 }, { value: '！', count: 1 }, { value: '😀', count: 1 }]);
+      await check('v', 10, [{ value: { a: 2, b: 1 }, count: 2 }, { value: '！', count: 1 }, { value: '😀', count: 1 }, { value: 1e-7, count: 1 }, { value: 0.5, count: 1 }]);
+      await check('w', 1, [{ value: '！', count: 3 }]);
+      await check('constructor', 5, [{ value: null, count: 6 }]);
+      const top = { ...range, limit: 2 };
+      expect(computeTopEvents(events, top)).toEqual([{ event: 'B', count: 6 }, { event: '！', count: 1 }]);
+      expect(await storage.analytics.topEvents(top)).toEqual([{ event: 'B', count: 6 }, { event: '！', count: 1 }]);
+    });
+
     it('compares funnel windows shorter than a millisecond exactly', async () => {
       const id = await newSystem('short');
       const t0 = start + 3_600_000;
