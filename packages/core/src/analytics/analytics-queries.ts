@@ -39,7 +39,8 @@ export async function timeseries(
   const range = readRange(ctx, input);
   if (!range.ok) return range;
   const { from, to } = range.value;
-  const tz = input.tz ?? 'UTC';
+  const tz = canonicalZone(input.tz ?? 'UTC');
+  if (!tz) return err(InvalidInputError.field('tz', 'must be an IANA time zone such as Europe/Berlin'));
   const zone = checkZone(tz, from, to);
   if (zone) return err(InvalidInputError.field('tz', zone));
   const query = { systemId, from, to, interval: interval as Interval, tz, event: input.event };
@@ -76,13 +77,20 @@ function readRange(ctx: HandlerContext, input: RangeInput): Result<{ from: Date;
   return ok({ from: new Date(Math.floor(from.getTime() / HOUR) * HOUR), to: new Date(Math.ceil(to.getTime() / HOUR) * HOUR) });
 }
 
+/**
+ * The zone's one name (`europe/berlin` and `Europe/Berlin` are one zone: one formatter, one cache
+ * entry), or `null` for no zone at all.
+ */
+function canonicalZone(tz: string): string | null {
+  try {
+    return new Intl.DateTimeFormat('en-US', { timeZone: tz }).resolvedOptions().timeZone;
+  } catch {
+    return null;
+  }
+}
+
 /** Why a zone cannot cut hourly buckets into days over a range, or `null` when it can. */
 function checkZone(tz: string, from: Date, to: Date): string | null {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: tz });
-  } catch {
-    return 'must be an IANA time zone such as Europe/Berlin';
-  }
   for (let year = from.getUTCFullYear(); year <= new Date(to.getTime() - 1).getUTCFullYear(); year++) {
     const key = `${tz}|${year}`;
     let problem = zoneProblems.get(key);

@@ -63,16 +63,20 @@ export function identityResolver(events: readonly StoredEvent[]): (actor: string
 /**
  * The start of the bucket an instant falls in, cut in a time zone. An hour is the UTC hour (zones are
  * whole hours from UTC), so the local hour repeated when clocks go back is two buckets, not one. A
- * day starts at its first instant, the earlier one when local midnight happens twice.
+ * day starts at its first whole hour: the first of two midnights, or 01:00 when midnight is skipped.
  */
 export function bucketStart(instant: Date, interval: Interval, tz: string): Date {
   if (interval === 'hour') return new Date(Math.floor(instant.getTime() / HOUR) * HOUR);
   const local = wallClock(instant, tz);
-  const wall = utc(local.year, local.month - 1, local.day);
-  // The wall-clock start back to an instant: subtract the zone's offset at that moment (twice, for DST).
-  let guess = wall - offsetMs(new Date(wall), tz);
-  guess = wall - offsetMs(new Date(guess), tz);
-  return new Date(guess);
+  const inDay = (at: number) => {
+    const w = wallClock(new Date(at), tz);
+    return w.year === local.year && w.month === local.month && w.day === local.day;
+  };
+  // Local midnight at the instant's offset, then an hour either way if clocks changed since.
+  let start = utc(local.year, local.month - 1, local.day) - offsetMs(instant, tz);
+  while (!inDay(start)) start += HOUR;
+  while (inDay(start - HOUR)) start -= HOUR;
+  return new Date(start);
 }
 
 /** `Date.UTC`, but for every year: `Date.UTC` reads years 0 to 99 as 1900 to 1999. */

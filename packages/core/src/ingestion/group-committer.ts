@@ -179,18 +179,25 @@ export class GroupCommitter {
 
   /**
    * The transaction in a span of its own, linked to every request in it; each request's span gets an
-   * event naming the commit span, so a trace leads from either side to the other.
+   * event naming the commit span (`events committed`, or `events not committed`), so a trace leads
+   * from either side to the other.
    */
   #append(batch: Entry[], events: readonly TrackingEvent[]): Promise<AppendResult> {
     const causes = batch.flatMap((entry) => (entry.cause ? [entry.cause] : []));
     const attributes = { 'volcanion.commit.events': events.length, 'volcanion.commit.requests': batch.length };
     return inLinkedRootSpan('volcanion.ingest.commit', attributes, causes.map((cause) => cause.spanContext()), async (span) => {
-      const result = await this.#store.append(events);
       const commit = span.spanContext();
-      for (const cause of causes) {
-        cause.addEvent('events committed', { 'volcanion.commit.trace_id': commit.traceId, 'volcanion.commit.span_id': commit.spanId });
+      const tell = (outcome: string) => {
+        for (const cause of causes) cause.addEvent(outcome, { 'volcanion.commit.trace_id': commit.traceId, 'volcanion.commit.span_id': commit.spanId });
+      };
+      try {
+        const result = await this.#store.append(events);
+        tell('events committed');
+        return result;
+      } catch (error) {
+        tell('events not committed');
+        throw error;
       }
-      return result;
     });
   }
 }

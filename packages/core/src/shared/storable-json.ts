@@ -35,11 +35,8 @@ const UNSTORABLE = 'contains a NUL character or a lone UTF-16 surrogate, which c
  * would fail the query instead.
  */
 export function unstorableFilter(fields: Record<string, string | readonly string[] | undefined>): InvalidInputError | null {
-  for (const [field, value] of Object.entries(fields)) {
-    const texts = typeof value === 'string' ? [value] : (value ?? []);
-    if (texts.some((text) => !isStorableText(text))) return InvalidInputError.field(field, UNSTORABLE);
-  }
-  return null;
+  const found = findUnstorable(fields);
+  return found && InvalidInputError.field(found.field, found.message);
 }
 
 /** False for text PostgreSQL refuses: U+0000 anywhere, or a lone surrogate. */

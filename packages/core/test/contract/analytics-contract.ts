@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Projector, type Storage, type TrackingEvent } from '../../src';
-import type { TimeseriesPoint, TimeseriesQuery } from '../../src/analytics/analytics-store';
+import type { Interval, TimeseriesPoint } from '../../src/analytics/analytics-store';
 import { computeTimeseries, computeTopEvents } from '../../src/analytics/compute-analytics';
 import { computeBreakdown, computeFunnel, computeUserProfile } from '../../src/analytics/compute-person-analytics';
 import { createPlatform } from '../../src/create-platform';
@@ -210,30 +210,38 @@ export function runAnalyticsContract({ name, create }: { name: string; create: (
       expect(await storage.analytics.funnel(query)).toEqual(expected);
     });
 
-    it('cuts buckets at DST changes: the repeated hour is two hours, a 25-hour day counts each person once', async () => {
+    it('cuts buckets at DST changes: the repeated hour is two buckets, a day starts at its first hour and counts each person once', async () => {
       const id = await newSystem('dst');
       const at = (userId: string, iso: string) =>
         trackCall({ systemId: id, messageId: `dst-${userId}-${iso}`, event: 'A', userId, anonymousId: null, timestamp: new Date(iso) });
-      // New York goes back from 02:00 EDT to 01:00 EST at 06:00Z on 2026-11-01, so Nov 1 lasts 25 hours.
+      // New York goes back from 02:00 EDT to 01:00 EST at 06:00Z on 2026-11-01, so Nov 1 lasts 25 hours;
       // Havana goes back from 01:00 to 00:00 at 05:00Z the same day: its local midnight happens twice.
+      // Havana skips 00:00 on 2026-03-08 (05:00Z is 01:00). Amman went from 01:00 back to 00:00 on
+      // 2015-10-30, so that day began at 21:00Z, not at the 22:00Z PostgreSQL reads its midnight as.
       await storage.events.append([
         at('u1', '2026-11-01T03:50:00Z'), at('u1', '2026-11-01T04:30:00Z'), at('u1', '2026-11-01T05:30:00Z'),
         at('u2', '2026-11-01T06:10:00Z'), at('u1', '2026-11-01T06:30:00Z'), at('u2', '2026-11-02T04:30:00Z'), at('u3', '2026-11-02T05:10:00Z'),
+        at('h1', '2026-03-08T04:30:00Z'), at('h1', '2026-03-08T05:30:00Z'), at('h2', '2026-03-08T06:30:00Z'),
+        at('a1', '2015-10-29T20:30:00Z'), at('a1', '2015-10-29T21:30:00Z'), at('a1', '2015-10-29T22:30:00Z'),
       ]);
       await new Projector(storage, { batchSize: 3 }).catchUp();
       const events = await allEvents(id);
       const point = (bucket: string, count: number, uniqueUsers: number) => ({ bucket: new Date(bucket), count, uniqueUsers });
-      const check = async (query: TimeseriesQuery, expected: TimeseriesPoint[]) => {
-        expect(computeTimeseries(events, query)).toEqual(expected);
-        expect(await storage.analytics.timeseries(query)).toEqual(expected);
-      };
-
-      const hours = { systemId: id, interval: 'hour', tz: 'America/New_York', from: new Date('2026-11-01T04:00:00Z'), to: new Date('2026-11-01T08:00:00Z') } as const;
-      await check(hours, [point('2026-11-01T04:00:00Z', 1, 1), point('2026-11-01T05:00:00Z', 1, 1), point('2026-11-01T06:00:00Z', 2, 2)]);
-      const days = { ...hours, interval: 'day', from: new Date('2026-10-31T04:00:00Z'), to: new Date('2026-11-03T05:00:00Z') } as const;
-      await check(days, [point('2026-10-31T04:00:00Z', 1, 1), point('2026-11-01T04:00:00Z', 5, 2), point('2026-11-02T05:00:00Z', 1, 1)]);
-      const havana = { ...days, tz: 'America/Havana' } as const;
-      await check(havana, [point('2026-10-31T04:00:00Z', 1, 1), point('2026-11-01T04:00:00Z', 5, 2), point('2026-11-02T05:00:00Z', 1, 1)]);
+      const cases: [Interval, string, string, string, TimeseriesPoint[]][] = [
+        ['hour', 'America/New_York', '2026-11-01T04:00:00Z', '2026-11-01T08:00:00Z',
+          [point('2026-11-01T04:00:00Z', 1, 1), point('2026-11-01T05:00:00Z', 1, 1), point('2026-11-01T06:00:00Z', 2, 2)]],
+        ['day', 'America/New_York', '2026-10-31T04:00:00Z', '2026-11-03T05:00:00Z',
+          [point('2026-10-31T04:00:00Z', 1, 1), point('2026-11-01T04:00:00Z', 5, 2), point('2026-11-02T05:00:00Z', 1, 1)]],
+        ['day', 'America/Havana', '2026-10-31T04:00:00Z', '2026-11-03T05:00:00Z',
+          [point('2026-10-31T04:00:00Z', 1, 1), point('2026-11-01T04:00:00Z', 5, 2), point('2026-11-02T05:00:00Z', 1, 1)]],
+        ['day', 'America/Havana', '2026-03-07T05:00:00Z', '2026-03-09T04:00:00Z', [point('2026-03-07T05:00:00Z', 1, 1), point('2026-03-08T05:00:00Z', 2, 2)]],
+        ['day', 'Asia/Amman', '2015-10-28T21:00:00Z', '2015-10-30T22:00:00Z', [point('2015-10-28T21:00:00Z', 1, 1), point('2015-10-29T21:00:00Z', 2, 1)]],
+      ];
+      for (const [interval, tz, from, to, expected] of cases) {
+        const query = { systemId: id, interval, tz, from: new Date(from), to: new Date(to) };
+        expect(computeTimeseries(events, query), `${interval} ${tz} ${from}`).toEqual(expected);
+        expect(await storage.analytics.timeseries(query), `${interval} ${tz} ${from}`).toEqual(expected);
+      }
     });
 
     it('orders tied counts as PostgreSQL does (by UTF-8 bytes of the JSON text), so a limit cuts them the same', async () => {

@@ -85,6 +85,7 @@ describe('GET /api/systems/:id/stats/timeseries', () => {
   it.each([
     'tz=Asia/Pyongyang&from=2024-01-01T00:00:00Z&to=2024-01-03T00:00:00Z',
     'tz=Europe/Berlin&from=2024-10-25T00:00:00Z&to=2024-10-29T00:00:00Z',
+    'tz=europe/BERLIN&from=2024-10-25T00:00:00Z&to=2024-10-29T00:00:00Z',
     'tz=UTC&from=0000-01-01T00:00:00Z&to=0000-01-03T00:00:00Z',
   ])('answers 200 for %s', async (query) => {
     const response = await server.api(`/api/systems/${a.systemId}/stats/timeseries?${query}`);

@@ -1,10 +1,12 @@
-import { context, propagation, trace } from '@opentelemetry/api';
+import { context, propagation, SpanStatusCode, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import { createMemoryStorage } from '@volcanion-tracking/core/memory';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { startServer } from '../../src/server/start-server';
 import { ingest } from '../http/helpers';
-import { startTestServer, type TestServer } from '../support/test-server';
+import { ADMIN_TOKEN, basic, startTestServer, type TestServer } from '../support/test-server';
 
 // Registered the way docs/operations.md tells a host app to, with an exporter the test can read.
 const exporter = new InMemorySpanExporter();
@@ -93,6 +95,36 @@ it('writes group-committed events in a trace of their own, linked to every reque
     expect(commit, `no commit span links to the request of trace ${traceId}`).toBeDefined();
     const committed = command!.events.find((e) => e.name === 'events committed');
     expect(committed?.attributes).toEqual({ 'volcanion.commit.trace_id': commit!.spanContext().traceId, 'volcanion.commit.span_id': commit!.spanContext().spanId });
+  }
+});
+
+it('names the failed commit on the span of each request it failed', async () => {
+  // A database that refuses every commit: a fault a test cannot cause in a real one on demand.
+  const memory = createMemoryStorage();
+  const storage = { ...memory, events: { ...memory.events, append: () => Promise.reject(new Error('commit refused')) } };
+  const server = await startServer({ storage, port: 0, adminToken: ADMIN_TOKEN });
+  try {
+    const admin = { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' };
+    const partner = await (await fetch(`${server.url}/api/partners`, { method: 'POST', headers: admin, body: '{"name":"P","email":"p@b.co"}' })).json();
+    const system = await (await fetch(`${server.url}/api/partners/${partner.id}/systems`, { method: 'POST', headers: admin, body: '{"name":"web"}' })).json();
+    exporter.reset();
+    const traceId = 'e5'.repeat(16);
+    const res = await fetch(`${server.url}/v1/track`, {
+      method: 'POST',
+      headers: { authorization: basic(system.writeKey), 'content-type': 'application/json', traceparent: `00-${traceId}-00f067aa0ba902b7-01` },
+      body: JSON.stringify({ userId: 'u', event: 'E', messageId: 'refused-1' }),
+    });
+    expect(res.status).toBe(503);
+    const spans = exporter.getFinishedSpans();
+    const command = spans.find((s) => s.name === 'volcanion.ingest' && s.spanContext().traceId === traceId)!;
+    const commit = spans.find((s) => s.name === 'volcanion.ingest.commit')!;
+    expect(commit.status.code).toBe(SpanStatusCode.ERROR);
+    expect(commit.links.map((l) => l.context.spanId)).toEqual([command.spanContext().spanId]);
+    expect(command.events.map((e) => [e.name, e.attributes])).toEqual([
+      ['events not committed', { 'volcanion.commit.trace_id': commit.spanContext().traceId, 'volcanion.commit.span_id': commit.spanContext().spanId }],
+    ]);
+  } finally {
+    await server.close();
   }
 });
 
