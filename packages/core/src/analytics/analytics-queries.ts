@@ -199,7 +199,7 @@ async function cachedAnswer<T>(
   compute: () => Promise<T>,
 ): Promise<Answer<T>> {
   const projection = await ctx.storage.analytics.status();
-  const key = answerKey(params.systemId, projection.projectedEvents, query, params);
+  const key = answerKey(params.systemId, projection, query, params);
   const hit = await ctx.cache.get(key);
   ctx.telemetry.emit({ type: 'cache', cache: 'answers', hit: hit !== null });
   if (hit !== null) return { data: decodeAnswer<T>(hit), projection };

@@ -71,6 +71,11 @@ export interface ProjectionStatus {
   behindEvents: number;
   /** When the newest applied event was received, or `null` before the first. */
   projectedThrough: Date | null;
+  /**
+   * How many times the read models were rebuilt from the write model. A rebuild counts
+   * `projectedEvents` from zero again: the two together name one state of the read models.
+   */
+  rebuilds: number;
 }
 
 /**

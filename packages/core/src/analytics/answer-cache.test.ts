@@ -6,9 +6,12 @@ import { answerKey, MemoryAnswerCache } from './answer-cache';
 describe('answer cache', () => {
   it('scopes keys by system, checkpoint, query and parameters, in any parameter order', () => {
     const at = new Date('2026-01-01T00:00:00Z');
-    expect(answerKey('s', 5, 'q', { a: 1, b: at })).toBe(answerKey('s', 5, 'q', { b: at, a: 1 }));
-    expect(answerKey('s', 5, 'q', { a: 1 })).not.toBe(answerKey('s', 6, 'q', { a: 1 }));
-    expect(answerKey('s', 5, 'q', { a: 1 })).not.toBe(answerKey('t', 5, 'q', { a: 1 }));
+    const at5 = { rebuilds: 0, projectedEvents: 5 };
+    expect(answerKey('s', at5, 'q', { a: 1, b: at })).toBe(answerKey('s', at5, 'q', { b: at, a: 1 }));
+    expect(answerKey('s', at5, 'q', { a: 1 })).not.toBe(answerKey('s', { rebuilds: 0, projectedEvents: 6 }, 'q', { a: 1 }));
+    expect(answerKey('s', at5, 'q', { a: 1 })).not.toBe(answerKey('t', at5, 'q', { a: 1 }));
+    // After a rebuild the count climbs through the same numbers again, over different read models.
+    expect(answerKey('s', at5, 'q', { a: 1 })).not.toBe(answerKey('s', { rebuilds: 1, projectedEvents: 5 }, 'q', { a: 1 }));
   });
 
   it('evicts the least recently used entry beyond its size', async () => {

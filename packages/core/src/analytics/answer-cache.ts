@@ -1,3 +1,5 @@
+import type { ProjectionStatus } from './analytics-store';
+
 /**
  * Where analytics answers are kept for reuse. Keys are scoped by system and projection checkpoint
  * (see {@link answerKey}), so an entry is never staler than the projection it was computed from.
@@ -14,12 +16,15 @@ export interface InvalidationBus {
   subscribe(listener: (message: string) => void): void;
 }
 
-/** The cache key of an answer: system, checkpoint, query name and parameters. */
-export function answerKey(systemId: string, checkpoint: number, query: string, params: Record<string, unknown>): string {
+/**
+ * The cache key of an answer: system, checkpoint (rebuilds and events projected: a rebuild counts
+ * events from zero again), query name and parameters.
+ */
+export function answerKey(systemId: string, checkpoint: Pick<ProjectionStatus, 'rebuilds' | 'projectedEvents'>, query: string, params: Record<string, unknown>): string {
   const sorted = Object.keys(params)
     .sort()
     .map((k) => [k, params[k] instanceof Date ? (params[k] as Date).toISOString() : params[k]]);
-  return `answer:${systemId}:${checkpoint}:${query}:${JSON.stringify(sorted)}`;
+  return `answer:${systemId}:${checkpoint.rebuilds}.${checkpoint.projectedEvents}:${query}:${JSON.stringify(sorted)}`;
 }
 
 /** An in-process cache of at most `maxEntries` answers, oldest evicted first. */

@@ -66,7 +66,7 @@ describe('Redis cache and invalidation bus', () => {
     const keys = await redis.keys(`${prefix}answer:${systemId}:*`);
     await redis.quit();
     expect(keys).toHaveLength(1);
-    expect(keys[0]).toContain(`:${first.ok && first.value.projection.projectedEvents}:top-events:`);
+    expect(keys[0]).toContain(`:${first.ok && `${first.value.projection.rebuilds}.${first.value.projection.projectedEvents}`}:top-events:`);
   });
 
   it('answers without the cache when Redis is away', async () => {

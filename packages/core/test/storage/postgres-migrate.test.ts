@@ -23,7 +23,7 @@ describe.runIf(backendEnabled('postgres'))('postgres migrations', () => {
         "select nspname from pg_namespace where nspname in ('write_model', 'read_model') order by nspname",
       );
       await client.end();
-      expect(rows.map((r) => r.name)).toEqual(['0001-initial', '0002-read-models', '0003-read-events', '0004-analytics-rollups', '0005-list-by-user', '0006-person-event-bounds']);
+      expect(rows.map((r) => r.name)).toEqual(['0001-initial', '0002-read-models', '0003-read-events', '0004-analytics-rollups', '0005-list-by-user', '0006-person-event-bounds', '0007-rebuild-count']);
       expect(schemas.rows.map((r) => r.nspname)).toEqual(['read_model', 'write_model']);
     } finally {
       await Promise.all(storages.map((s) => s.close()));

@@ -28,7 +28,12 @@ export async function rebuild(config: ServerSettings): Promise<number> {
     await storage.projection.reset();
     const applied = await new Projector(storage).catchUp();
     const seconds = (Date.now() - started) / 1000;
-    process.stdout.write(`rebuilt the read models from ${applied} events in ${seconds.toFixed(1)} s (${Math.round(applied / Math.max(seconds, 0.001))} events/s)\n`);
+    // A running server projects too, its batches taking turns with ours: the total is the read models'.
+    const { projectedEvents } = await storage.analytics.status();
+    const shared = projectedEvents > applied ? `; ${applied} by this process, the rest by a running server` : '';
+    process.stdout.write(
+      `rebuilt the read models from ${projectedEvents} events in ${seconds.toFixed(1)} s (${Math.round(projectedEvents / Math.max(seconds, 0.001))} events/s${shared})\n`,
+    );
     return 0;
   } finally {
     await storage.close();

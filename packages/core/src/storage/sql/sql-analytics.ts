@@ -79,12 +79,13 @@ export class SqlAnalyticsStore implements AnalyticsStore {
   }
 
   async status(): Promise<ProjectionStatus> {
-    const { rows } = await sql<{ projected: string | null; through: Date | null; behind: string }>`
-      with cp as (select tx_id, seq, projected_events, last_event_received_at from read_model.projection_checkpoints where name = 'main')
+    const { rows } = await sql<{ projected: string | null; through: Date | null; behind: string; rebuilds: string | null }>`
+      with cp as (select tx_id, seq, projected_events, last_event_received_at, rebuilds from read_model.projection_checkpoints where name = 'main')
       select (select projected_events from cp) as projected, (select last_event_received_at from cp) as through,
+        (select rebuilds from cp) as rebuilds,
         (select count(*) from write_model.tracking_events e
           where (e.tx_id, e.seq) > (coalesce((select tx_id from cp), '0'::xid8), coalesce((select seq from cp), 0))) as behind`.execute(this.db);
     const row = rows[0]!;
-    return { projectedEvents: Number(row.projected ?? 0), behindEvents: Number(row.behind), projectedThrough: row.through };
+    return { projectedEvents: Number(row.projected ?? 0), behindEvents: Number(row.behind), projectedThrough: row.through, rebuilds: Number(row.rebuilds ?? 0) };
   }
 }

@@ -59,10 +59,14 @@ export class SqlEventStore implements EventStore {
 
   async #listByIndex(systemId: string, options: ListEventsOptions): Promise<StoredEvent[]> {
     // One snapshot for both statements, so the checkpoint describes the read model the second sees.
+    // The lock comes before the snapshot: a rebuild empties the read model with TRUNCATE, which a
+    // snapshot taken earlier would see as empty beside the old checkpoint (no events at all), so the
+    // listing waits for a rebuild's first transaction and sees its checkpoint too.
     const rows = await this.db
       .transaction()
       .setIsolationLevel('repeatable read')
       .execute(async (tx) => {
+        await sql`lock table read_model.events in access share mode`.execute(tx);
         const { rows: cp } = await sql<{ tx_id: string; seq: string }>`
           select tx_id::text, seq from read_model.projection_checkpoints where name = 'main'`.execute(tx);
         return listedEvents(tx, systemId, options, cp[0] ?? { tx_id: '0', seq: '0' });

@@ -150,7 +150,7 @@ export class SqlProjectionStore implements ProjectionStore {
         read_model.people, read_model.person_events, read_model.person_hours, read_model.activity_hourly, read_model.event_activity_hourly,
         read_model.property_rollups, read_model.property_values, read_model.property_counts_hourly`.execute(tx);
       await sql`update read_model.projection_checkpoints
-        set tx_id = '0'::xid8, seq = 0, projected_events = 0, last_event_received_at = null, updated_at = now()
+        set tx_id = '0'::xid8, seq = 0, projected_events = 0, last_event_received_at = null, updated_at = now(), rebuilds = rebuilds + 1
         where name = 'main'`.execute(tx);
     });
   }

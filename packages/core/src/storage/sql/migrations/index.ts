@@ -5,6 +5,7 @@ import { readEvents } from './0003-read-events';
 import { analyticsRollups } from './0004-analytics-rollups';
 import { listByUser } from './0005-list-by-user';
 import { personEventBounds } from './0006-person-event-bounds';
+import { rebuildCount } from './0007-rebuild-count';
 
 /** Migrations ship as code, in order, so bundling cannot lose a migration file. */
 export const migrationProvider: MigrationProvider = {
@@ -16,6 +17,7 @@ export const migrationProvider: MigrationProvider = {
       '0004-analytics-rollups': analyticsRollups,
       '0005-list-by-user': listByUser,
       '0006-person-event-bounds': personEventBounds,
+      '0007-rebuild-count': rebuildCount,
     };
   },
 };
