@@ -10,6 +10,12 @@ export interface ProjectorOptions {
   standbyMs?: number;
   /** Called with errors of a batch; the projector retries after `idleMs`. */
   onError?: (error: unknown) => void;
+  /**
+   * Called when this process takes the lease and starts projecting (`true`), and when it finds
+   * another process holding it and waits on standby (`false`, once per wait), so logs say which
+   * process projects.
+   */
+  onLease?: (holding: boolean) => void;
 }
 
 /**
@@ -23,6 +29,8 @@ export class Projector {
   readonly #idleMs: number;
   readonly #standbyMs: number;
   readonly #onError: (error: unknown) => void;
+  readonly #onLease: (holding: boolean) => void;
+  #onStandby = false;
   #running: Promise<void> | null = null;
   #stopped = false;
   #wake: (() => void) | null = null;
@@ -34,6 +42,7 @@ export class Projector {
     this.#idleMs = options.idleMs ?? 200;
     this.#standbyMs = options.standbyMs ?? 2000;
     this.#onError = options.onError ?? (() => {});
+    this.#onLease = options.onLease ?? (() => {});
   }
 
   /** True while this process holds the lease and projects. */
@@ -71,6 +80,8 @@ export class Projector {
       const ran = await this.#storage.projection
         .exclusively(async () => {
           this.#active = true;
+          this.#onStandby = false;
+          this.#onLease(true);
           try {
             await this.#projectUntilStopped();
           } finally {
@@ -82,6 +93,10 @@ export class Projector {
           this.#onError(error);
           return false;
         });
+      if (ran === null && !this.#onStandby) {
+        this.#onStandby = true;
+        this.#onLease(false);
+      }
       if (ran !== true) await this.#sleep(ran === null ? this.#standbyMs : this.#idleMs);
     }
   }

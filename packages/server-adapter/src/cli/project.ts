@@ -1,5 +1,6 @@
 import { Projector } from '@volcanion-tracking/core';
 import { openStorage } from '../server/open-storage';
+import { projectorLogging } from '../server/projector-logging';
 import type { ServerSettings } from '../config/server-settings';
 import { serverLogger } from '../server/server-logger';
 
@@ -7,9 +8,9 @@ import { serverLogger } from '../server/server-logger';
 export async function project(config: ServerSettings): Promise<number> {
   const logger = serverLogger(config);
   const storage = await openStorage(config);
-  const projector = new Projector(storage, { onError: (error) => logger.warn({ err: error }, 'projection batch failed') });
+  const projector = new Projector(storage, projectorLogging(logger));
   projector.start();
-  logger.info({ storage: storage.kind }, 'volcanion-tracking projector running');
+  logger.info({ storage: storage.kind }, 'volcanion-tracking projector started');
   await new Promise<void>((resolve) => {
     process.once('SIGTERM', resolve);
     process.once('SIGINT', resolve);

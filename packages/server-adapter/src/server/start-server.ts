@@ -8,6 +8,7 @@ import { createNodeListener } from '../node/node-listener';
 import { connectRedis } from './connect-redis';
 import { drainServer } from './drain-server';
 import { openStorage } from './open-storage';
+import { projectorLogging } from './projector-logging';
 
 /**
  * Options of {@link startServer}: every setting of the CLI (validated by the same schema, see
@@ -92,7 +93,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       server.listen(settings.port, host, () => resolve());
     });
     const { port } = server.address() as AddressInfo;
-    const projector = new Projector(storage, { onError: (error) => logger?.warn({ err: error }, 'projection batch failed') });
+    const projector = new Projector(storage, projectorLogging(logger));
     if (settings.projector) projector.start();
     let closing: Promise<void> | undefined;
     return {
