@@ -30,7 +30,7 @@ export class Projector {
   readonly #standbyMs: number;
   readonly #onError: (error: unknown) => void;
   readonly #onLease: (holding: boolean) => void;
-  #onStandby = false;
+  #reportedStandby = false;
   #running: Promise<void> | null = null;
   #stopped = false;
   #wake: (() => void) | null = null;
@@ -80,7 +80,7 @@ export class Projector {
       const ran = await this.#storage.projection
         .exclusively(async () => {
           this.#active = true;
-          this.#onStandby = false;
+          this.#reportedStandby = false;
           this.#onLease(true);
           try {
             await this.#projectUntilStopped();
@@ -93,8 +93,8 @@ export class Projector {
           this.#onError(error);
           return false;
         });
-      if (ran === null && !this.#onStandby) {
-        this.#onStandby = true;
+      if (ran === null && !this.#reportedStandby) {
+        this.#reportedStandby = true;
         this.#onLease(false);
       }
       if (ran !== true) await this.#sleep(ran === null ? this.#standbyMs : this.#idleMs);

@@ -1,7 +1,7 @@
 import { Projector } from '@volcanion-tracking/core';
+import type { ServerSettings } from '../config/server-settings';
 import { openStorage } from '../server/open-storage';
 import { projectorLogging } from '../server/projector-logging';
-import type { ServerSettings } from '../config/server-settings';
 import { serverLogger } from '../server/server-logger';
 
 /** `volcanion-tracking project`: runs only the projector, until SIGTERM or SIGINT. */
