@@ -78,14 +78,24 @@ export class SqlAnalyticsStore implements AnalyticsStore {
     return sqlUserProfile(this.db, systemId, userId, limit);
   }
 
+  /**
+   * The checkpoint, then the events committed after it. Two statements, so the count is planned with
+   * the checkpoint's values: planned with them unknown, PostgreSQL expected a third of the log to be
+   * behind and started parallel workers, ~10 ms on every answer even when nothing is behind.
+   */
   async status(): Promise<ProjectionStatus> {
-    const { rows } = await sql<{ projected: string | null; through: Date | null; behind: string; rebuilds: string | null }>`
-      with cp as (select tx_id, seq, projected_events, last_event_received_at, rebuilds from read_model.projection_checkpoints where name = 'main')
-      select (select projected_events from cp) as projected, (select last_event_received_at from cp) as through,
-        (select rebuilds from cp) as rebuilds,
-        (select count(*) from write_model.tracking_events e
-          where (e.tx_id, e.seq) > (coalesce((select tx_id from cp), '0'::xid8), coalesce((select seq from cp), 0))) as behind`.execute(this.db);
-    const row = rows[0]!;
-    return { projectedEvents: Number(row.projected ?? 0), behindEvents: Number(row.behind), projectedThrough: row.through, rebuilds: Number(row.rebuilds ?? 0) };
+    const { rows: checkpoint } = await sql<{ tx_id: string; seq: string; projected_events: string; last_event_received_at: Date | null; rebuilds: string }>`
+      select tx_id::text, seq, projected_events, last_event_received_at, rebuilds
+      from read_model.projection_checkpoints where name = 'main'`.execute(this.db);
+    const cp = checkpoint[0];
+    const { rows: behind } = await sql<{ count: string }>`
+      select count(*) from write_model.tracking_events e
+      where (e.tx_id, e.seq) > (${cp?.tx_id ?? '0'}::xid8, ${cp?.seq ?? 0}::bigint)`.execute(this.db);
+    return {
+      projectedEvents: Number(cp?.projected_events ?? 0),
+      behindEvents: Number(behind[0]!.count),
+      projectedThrough: cp?.last_event_received_at ?? null,
+      rebuilds: Number(cp?.rebuilds ?? 0),
+    };
   }
 }
