@@ -190,7 +190,9 @@ export function parseIsoDuration(text: string): number | null {
 
 /**
  * An answer from the cache when this checkpoint's answer is there, else computed and stored. The
- * key holds the checkpoint, so once the projection moves on, older answers are never served.
+ * key holds the checkpoint, so once the projection moves on, older answers are never served. The
+ * answer holds at least the events its status counts; a rebuild starting while it is computed
+ * empties the read models under it, so it is computed again over the rebuilt ones.
  */
 async function cachedAnswer<T>(
   ctx: HandlerContext,
@@ -198,12 +200,24 @@ async function cachedAnswer<T>(
   params: { systemId: string } & Record<string, unknown>,
   compute: () => Promise<T>,
 ): Promise<Answer<T>> {
-  const projection = await ctx.storage.analytics.status();
-  const key = answerKey(params.systemId, projection, query, params);
-  const hit = await ctx.cache.get(key);
-  ctx.telemetry.emit({ type: 'cache', cache: 'answers', hit: hit !== null });
-  if (hit !== null) return { data: decodeAnswer<T>(hit), projection };
-  const data = await compute();
-  await ctx.cache.set(key, encodeAnswer(data), ctx.answerTtlSeconds);
-  return { data, projection };
+  let projection = await ctx.storage.analytics.status();
+  for (let attempt = 1; ; attempt++) {
+    const key = answerKey(params.systemId, projection, query, params);
+    const hit = await ctx.cache.get(key);
+    ctx.telemetry.emit({ type: 'cache', cache: 'answers', hit: hit !== null });
+    if (hit !== null) return { data: decodeAnswer<T>(hit), projection };
+    const data = await compute();
+    const after = await ctx.storage.analytics.status();
+    if (after.rebuilds === projection.rebuilds) {
+      await ctx.cache.set(key, encodeAnswer(data), ctx.answerTtlSeconds);
+      return { data, projection };
+    }
+    // Rebuild after rebuild: the answer may be from any point of them, so it claims none.
+    if (attempt === MAX_ANSWER_ATTEMPTS) {
+      return { data, projection: { ...after, projectedEvents: 0, behindEvents: after.projectedEvents + after.behindEvents, projectedThrough: null } };
+    }
+    projection = after;
+  }
 }
+
+const MAX_ANSWER_ATTEMPTS = 3;
