@@ -67,7 +67,10 @@ export interface UserProfile {
 export interface ProjectionStatus {
   /** Events applied to the read models so far. */
   projectedEvents: number;
-  /** Committed events not yet applied. */
+  /**
+   * Committed events not yet applied: counted up to 10,000; beyond that (a rebuild, a long stop of
+   * the projector) an estimate from the log's sequence numbers, which may count a few more.
+   */
   behindEvents: number;
   /** When the newest applied event was received, or `null` before the first. */
   projectedThrough: Date | null;

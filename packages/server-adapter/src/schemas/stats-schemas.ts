@@ -7,7 +7,7 @@ import { instantParam, integerParam } from './query-params';
 export const projectionSchema = named(
   z.object({
     projectedEvents: z.number().int().describe('Events applied to the read models'),
-    behindEvents: z.number().int().describe('Committed events not in the answer yet'),
+    behindEvents: z.number().int().describe('Committed events not in the answer yet: counted up to 10,000, estimated beyond'),
     projectedThrough: instant.nullable().describe('When the newest applied event was received'),
     lagSeconds: z.number().describe('How far behind the read models are; 0 when caught up'),
   }),

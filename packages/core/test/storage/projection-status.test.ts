@@ -1,0 +1,53 @@
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Storage } from '../../src';
+import { createPostgresStorage } from '../../src/storage/postgres';
+import { COUNTED_BEHIND } from '../../src/storage/sql/sql-analytics';
+import { backendEnabled } from '../support/backends';
+import { createFreshDatabase } from '../support/fresh-postgres';
+
+const SYSTEM = '018f0000-0000-7000-8000-0000000000bb';
+
+describe.runIf(backendEnabled('postgres'))('projection status on PostgreSQL', () => {
+  let database: Awaited<ReturnType<typeof createFreshDatabase>>;
+  let storage: Storage;
+  let client: pg.Client;
+
+  beforeAll(async () => {
+    database = await createFreshDatabase();
+    storage = createPostgresStorage({ connectionString: database.url });
+    await storage.migrate();
+    client = new pg.Client({ connectionString: database.url });
+    await client.connect();
+  });
+  afterAll(async () => {
+    await client?.end();
+    await storage?.close();
+    await database?.drop();
+  });
+
+  const append = (from: number, count: number) =>
+    client.query(
+      `insert into write_model.tracking_events (system_id, message_id, type, event, user_id, properties, traits, context,
+        integrations, timestamp, received_at, valid, validation_errors)
+       select $1, 'm' || i, 'track', 'E', 'u', '{}', '{}', '{}', '{}', now(), now(), true, '[]'
+       from generate_series($2::int, $3::int) i
+       on conflict do nothing`,
+      [SYSTEM, from, from + count - 1],
+    );
+
+  it('counts the events behind one by one up to the limit, and estimates them from sequence numbers beyond it', async () => {
+    const total = COUNTED_BEHIND + 50;
+    await append(1, total);
+    expect(await storage.analytics.status()).toMatchObject({ projectedEvents: 0, behindEvents: total });
+
+    // Retried duplicates take sequence numbers without adding events: the estimate counts them.
+    await append(1, 100);
+    await append(total + 1, 1);
+    expect((await storage.analytics.status()).behindEvents).toBe(total + 1 + 100);
+
+    // Below the limit again, every event is counted: the gaps no longer show.
+    await storage.projection.projectBatch(200);
+    expect(await storage.analytics.status()).toMatchObject({ projectedEvents: 200, behindEvents: total + 1 - 200 });
+  });
+});
