@@ -20,7 +20,8 @@
 //      was projected (counts must agree); VACUUM ANALYZE of the read models;
 //   4. times each read-model query (storage.analytics.*, and storage.events.list with filters and
 //      keyset pages; 3 warm-ups + ~30 runs, parameters varied per run: windows shifted, events/users
-//      rotated), and the projection status every API answer reads first;
+//      rotated), the projection status every API answer reads first, and a cached answer and the
+//      funnel through createHandler (in process);
 //   5. times the same answers with raw SQL over write_model.tracking_events only (lib/query-raw.mjs;
 //      GROUP BY for the analytics, the keyset query over the log's own indexes for the lists; fewer
 //      runs when slow, at least 5) and compares them run by run with the read model's answers for the
@@ -42,6 +43,7 @@ import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { createPlatform, Projector } from '../../packages/core/dist/index.js';
 import { createPostgresStorage } from '../../packages/core/dist/postgres.js';
+import { createHandler } from '../../packages/server-adapter/dist/index.js';
 import { checkpoint, createDatabase, databaseUrl, dropDatabase, serverVersion, withClient } from './lib/database.mjs';
 import { createDataset, TRACK_EVENTS } from './lib/query-data.mjs';
 import { rawBreakdown, rawFunnel, rawListEvents, rawTimeseries, rawTopEvents, rawUserProfile } from './lib/query-raw.mjs';
@@ -168,6 +170,8 @@ async function main() {
   const statusRuns = await timeRuns(() => storage.analytics.status(), { warmups: 5, warmupBudgetMs: 2000, maxRuns: 100, minRuns: 30, budgetMs: 5000 });
   results.statusRead = statusRuns.summary;
   log(`projection status (read by every API answer): p50 ${fmtMs(statusRuns.summary.p50)} ms, p95 ${fmtMs(statusRuns.summary.p95)} ms`);
+  results.api = await timeThroughHandler(platform, storage, systemId, end);
+  log(`through createHandler: cached answer p50 ${fmtMs(results.api.cached.p50)} ms; funnel p50 ${fmtMs(results.api.funnel.p50)} ms against ${fmtMs(results.api.storageFunnel.p50)} ms from the store`);
 
   results.targets = results.queries.flatMap((q) => [
     { query: q.name, check: `p95 <= ${TARGET_P95_MS} ms`, shown: q.read ? `${fmtMs(q.read.p95)} ms` : 'n/a', met: q.read !== null && q.read.p95 <= TARGET_P95_MS },
@@ -404,6 +408,40 @@ async function benchQuery(def, storage, rawClient, capture, results) {
 }
 
 /**
+ * What a client of the HTTP API waits for, in process (no socket): a cached answer (the projection
+ * status, the system lookup and the cache), and the funnel uncached, alternating with the same query
+ * from the store on other windows so that neither is served from a cache.
+ */
+async function timeThroughHandler(platform, storage, systemId, end) {
+  const issued = expectOk(await platform.issueKey(systemId, { kind: 'secret' }), 'issueKey');
+  const handler = createHandler({ platform, admin: await platform.setUpAdminToken(randomBytes(24).toString('hex')), rateLimits: false });
+  const headers = { authorization: `Bearer ${issued.key}` };
+  const get = async (path) => {
+    const response = await handler(new Request(`http://bench${path}`, { headers }));
+    if (response.status !== 200) throw new Error(`GET ${path}: ${response.status} ${await response.text()}`);
+    return response.json();
+  };
+  const endMs = end.getTime();
+  const cachedPath = `/api/systems/${systemId}/stats/top-events?from=${new Date(endMs - 30 * DAY).toISOString()}&to=${end.toISOString()}`;
+  const cached = await timeRuns(() => get(cachedPath), { warmups: 3, warmupBudgetMs: 5000, maxRuns: 200, minRuns: 30, budgetMs: 10_000 });
+  const steps = TRACK_EVENTS.slice(0, 3);
+  // Windows shifted by minutes (the API widens them to whole hours), one per run and side.
+  const window = (i) => ({ from: new Date(endMs - 30 * DAY - i * HOUR), to: new Date(endMs - i * HOUR) });
+  const funnelRuns = { api: [], store: [] };
+  for (let i = 0; i < 30; i++) {
+    const a = window(2 * i + 1);
+    let started = performance.now();
+    await get(`/api/systems/${systemId}/funnels?steps=${steps.map(encodeURIComponent).join(',')}&within=P1D&from=${a.from.toISOString()}&to=${a.to.toISOString()}`);
+    funnelRuns.api.push(performance.now() - started);
+    const b = window(2 * i + 2);
+    started = performance.now();
+    await storage.analytics.funnel({ systemId, steps, withinMs: DAY, ...b });
+    funnelRuns.store.push(performance.now() - started);
+  }
+  return { cached: cached.summary, funnel: summarize(funnelRuns.api), storageFunnel: summarize(funnelRuns.store) };
+}
+
+/**
  * Warm-ups (parameter indices 100+), then measured runs with indices 0, 1, …: at most `maxRuns`, and
  * no more once `budgetMs` is spent and `minRuns` are done. Latency is wall time in this process
  * (query, transfer and row parsing), one query at a time.
@@ -426,12 +464,14 @@ async function timeRuns(run, { warmups, warmupBudgetMs, maxRuns, minRuns, budget
     const spent = performance.now() - started;
     if (samples.length >= minRuns && spent + spent / samples.length > budgetMs) break;
   }
+  return { answers, summary: { ...summarize(samples), warmups: warmupsDone } };
+}
+
+/** Runs, p50 and p95 (nearest rank), min, max and the samples of a list of latencies. */
+function summarize(samples) {
   const sorted = [...samples].sort((a, b) => a - b);
   const rank = (p) => sorted[Math.max(0, Math.ceil(p * sorted.length) - 1)];
-  return {
-    answers,
-    summary: { runs: samples.length, warmups: warmupsDone, p50: rank(0.5), p95: rank(0.95), min: sorted[0], max: sorted[sorted.length - 1], samplesMs: samples.map((x) => Math.round(x * 100) / 100) },
-  };
+  return { runs: samples.length, p50: rank(0.5), p95: rank(0.95), min: sorted[0], max: sorted[sorted.length - 1], samplesMs: samples.map((x) => Math.round(x * 100) / 100) };
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -606,6 +646,11 @@ function renderReport(results) {
   out.push('  parameters; INFO = compared for information only (identity merging).');
   if (results.statusRead) {
     out.push(`  projection status, read before every API answer (cached or not): p50 ${fmtMs(results.statusRead.p50)} ms, p95 ${fmtMs(results.statusRead.p95)} ms (${results.statusRead.runs} runs)`);
+  }
+  if (results.api) {
+    const { cached, funnel, storageFunnel } = results.api;
+    out.push(`  through createHandler (in process, secret key, no rate limits): a cached answer (top events) p50 ${fmtMs(cached.p50)} ms, p95 ${fmtMs(cached.p95)} ms;`);
+    out.push(`  the funnel uncached p50 ${fmtMs(funnel.p50)} ms, p95 ${fmtMs(funnel.p95)} ms, against ${fmtMs(storageFunnel.p50)} / ${fmtMs(storageFunnel.p95)} ms from the store in the same loop`);
   }
   out.push('');
   out.push('Targets');
