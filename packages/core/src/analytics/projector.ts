@@ -2,7 +2,12 @@ import type { Storage } from '../storage/storage';
 
 /** Options of {@link Projector}. */
 export interface ProjectorOptions {
-  /** Most events applied per transaction. Default 5,000. */
+  /**
+   * Most events applied per transaction (a batch also stops after 8 MB of stored properties).
+   * Default 20,000 on PostgreSQL, where a person's rows are then rewritten once per 20,000 events
+   * (16 % faster catch-up than 5,000); 5,000 on PGlite, whose one connection ingestion waits for
+   * while a batch runs (~0.7 s a batch).
+   */
   batchSize?: number;
   /** Pause when caught up, in ms. Default 200. */
   idleMs?: number;
@@ -38,7 +43,7 @@ export class Projector {
 
   constructor(storage: Storage, options: ProjectorOptions = {}) {
     this.#storage = storage;
-    this.#batchSize = options.batchSize ?? 5000;
+    this.#batchSize = options.batchSize ?? (storage.kind === 'postgres' ? 20_000 : 5_000);
     this.#idleMs = options.idleMs ?? 200;
     this.#standbyMs = options.standbyMs ?? 2000;
     this.#onError = options.onError ?? (() => {});

@@ -11,6 +11,11 @@ import { ReadModelVacuum } from './read-model-vacuum';
 // Any fixed 64-bit number distinct from the migration lock's.
 const PROJECTOR_LOCK = 7_307_110_128;
 const DAY = 86_400_000;
+/**
+ * Most bytes of stored properties one batch reads (more only when its first event alone is larger):
+ * small events fill a batch by count, 32 KB ones stop it at ~250.
+ */
+export const BATCH_PROPERTY_BYTES = 8 * 1024 * 1024;
 
 interface PendingRow {
   tx_id: string;
@@ -56,14 +61,20 @@ export class SqlProjectionStore implements ProjectionStore {
       const watermark = await this.#watermark(tx);
       // Ordered by the xid8 column itself: a `tx_id::text` output column of the same name would make
       // ORDER BY sort text ('100000' before '99999'), skipping or repeating events, and miss the index.
+      // The batch's properties come into this process (for the rollups): it stops at the event
+      // that starts past BATCH_PROPERTY_BYTES of them, so large events make shorter batches.
       const { rows } = await sql<PendingRow>`
-        select e.tx_id::text as tx_id, e.seq, e.system_id, e.type, e.event, e.user_id, e.anonymous_id, e.previous_id,
-          e.properties, e.timestamp, e.received_at
-        from write_model.tracking_events e
-        where (e.tx_id, e.seq) > (${checkpoint.txId}::xid8, ${checkpoint.seq}::bigint)
-          and e.tx_id < ${watermark}::xid8
-        order by e.tx_id, e.seq
-        limit ${limit}`.execute(tx);
+        select tx_id::text as tx_id, seq, system_id, type, event, user_id, anonymous_id, previous_id, properties, timestamp, received_at
+        from (
+          select e.tx_id, e.seq, e.system_id, e.type, e.event, e.user_id, e.anonymous_id, e.previous_id, e.properties, e.timestamp, e.received_at,
+            sum(pg_column_size(e.properties)) over (order by e.tx_id, e.seq) - pg_column_size(e.properties) as bytes_before
+          from write_model.tracking_events e
+          where (e.tx_id, e.seq) > (${checkpoint.txId}::xid8, ${checkpoint.seq}::bigint)
+            and e.tx_id < ${watermark}::xid8
+          order by e.tx_id, e.seq
+          limit ${limit}) pending
+        where bytes_before < ${BATCH_PROPERTY_BYTES}
+        order by pending.tx_id, pending.seq`.execute(tx);
       if (rows.length === 0) return 0;
       const delta = readModelDelta(
         rows.map((r) => ({
