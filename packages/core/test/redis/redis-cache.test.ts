@@ -29,7 +29,14 @@ describe('Redis cache and invalidation bus', () => {
     const storage = createPostgresStorage({ connectionString: database.url });
     await storage.migrate();
     storages.push(storage);
-    const { cache, bus, close } = createRedisCache({ client: new Redis(redisUrl, failFast) as unknown as RedisLike, prefix });
+    const client = new Redis(redisUrl, failFast);
+    // Without an offline queue, commands fail until the connection is up (a busy CI machine took longer
+    // than this test's first request): wait for it, or for its failure when Redis is away.
+    await new Promise((resolve) => {
+      client.once('ready', resolve);
+      client.once('error', resolve);
+    });
+    const { cache, bus, close } = createRedisCache({ client: client as unknown as RedisLike, prefix });
     closers.push(close);
     // A minute-long key cache: only the bus can make a revocation reach the other instance in time.
     return createPlatform({ storage, cache, bus, credentialCacheMs: 60_000 });
