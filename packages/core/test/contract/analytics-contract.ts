@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Projector, type Storage, type TrackingEvent } from '../../src';
+import { Projector, type ListEventsOptions, type Storage, type TrackingEvent } from '../../src';
 import type { Interval, TimeseriesPoint } from '../../src/analytics/analytics-store';
 import { computeTimeseries, computeTopEvents } from '../../src/analytics/compute-analytics';
 import { computeBreakdown, computeFunnel, computeUserProfile } from '../../src/analytics/compute-person-analytics';
@@ -94,6 +94,17 @@ export function runAnalyticsContract({ name, create }: { name: string; create: (
     afterAll(async () => backend?.dispose());
 
     const allEvents = async (id: string) => storage.events.list(id, { limit: 100_000 });
+    /** The message ids of a filtered listing of the shared system, paged through 7 at a time by keyset. */
+    const pagedMessageIds = async (filter: Omit<ListEventsOptions, 'limit' | 'beforeSeq'>) => {
+      const seen: string[] = [];
+      let beforeSeq: string | undefined;
+      for (;;) {
+        const page = await storage.events.list(systemId, { ...filter, limit: 7, beforeSeq });
+        seen.push(...page.map((e) => e.messageId));
+        if (page.length < 7) return seen;
+        beforeSeq = page.at(-1)!.seq;
+      }
+    };
     // A system of its own for a test's hand-made events, out of the shared random traffic.
     const newSystem = async (name: string) => {
       const platform = createPlatform({ storage });
@@ -304,15 +315,7 @@ export function runAnalyticsContract({ name, create }: { name: string; create: (
           (!('anonymousId' in filter) || e.anonymousId === filter.anonymousId) && (!('valid' in filter) || e.valid === filter.valid) &&
           (!('type' in filter) || e.type === filter.type) && (!('from' in filter) || (e.timestamp >= filter.from! && e.timestamp < filter.to!)));
         expect(expected.length).toBeGreaterThan(3);
-        const seen: string[] = [];
-        let beforeSeq: string | undefined;
-        for (;;) {
-          const page = await storage.events.list(systemId, { ...filter, limit: 7, beforeSeq });
-          seen.push(...page.map((e) => e.messageId));
-          if (page.length < 7) break;
-          beforeSeq = page.at(-1)!.seq;
-        }
-        expect(seen).toEqual(expected.map((e) => e.messageId));
+        expect(await pagedMessageIds(filter)).toEqual(expected.map((e) => e.messageId));
       }
       await new Projector(storage).catchUp();
     });
@@ -326,15 +329,7 @@ export function runAnalyticsContract({ name, create }: { name: string; create: (
       await storage.projection.reset();
       // Nothing projected: every page comes from the log's unprojected tail, far longer than a page.
       for (const filter of [{}, { event: 'Bought' }]) {
-        const seen: string[] = [];
-        let beforeSeq: string | undefined;
-        for (;;) {
-          const page = await storage.events.list(systemId, { ...filter, limit: 7, beforeSeq });
-          seen.push(...page.map((e) => e.messageId));
-          if (page.length < 7) break;
-          beforeSeq = page.at(-1)!.seq;
-        }
-        expect(seen).toEqual(listed.filter((e) => !('event' in filter) || e.event === filter.event).map((e) => e.messageId));
+        expect(await pagedMessageIds(filter)).toEqual(listed.filter((e) => !('event' in filter) || e.event === filter.event).map((e) => e.messageId));
       }
       await new Projector(storage).catchUp();
       expect(await storage.analytics.timeseries(query)).toEqual(before);
