@@ -184,8 +184,9 @@ export async function addOccurrences(
   const { rows: eventWindows } = await sql<{ i: number; hours: number[] }>`
     with r as (select * from jsonb_to_recordset(${JSON.stringify(eventRows)}::jsonb) as r(i int, s uuid, e text, p bigint, ts timestamptz[], lo int, hi int)),
     old as (
-      select r.i, array(select distinct ${hourOf('t')} from unnest(p.timestamps) t
-          where t >= to_timestamp(r.lo * 3600.0) and t < to_timestamp((r.hi + 1) * 3600.0) order by 1) as hours
+      select r.i, array(select distinct ${hourOf('t')} from unnest(p.timestamps[
+          width_bucket(to_timestamp(r.lo * 3600.0) - interval '1 microsecond', p.timestamps) + 1 :
+          width_bucket(to_timestamp((r.hi + 1) * 3600.0) - interval '1 microsecond', p.timestamps)]) t order by 1) as hours
       from r join read_model.person_events p on p.system_id = r.s and p.event = r.e and p.person_id = r.p
     ), up as (
       insert into read_model.person_events as p (system_id, event, person_id, timestamps)
@@ -205,7 +206,7 @@ export async function addOccurrences(
   const { rows: personWindows } = await sql<{ i: number; hours: number[] }>`
     with r as (select * from jsonb_to_recordset(${JSON.stringify(personRows)}::jsonb) as r(i int, s uuid, p bigint, h int[], lo int, hi int)),
     old as (
-      select r.i, array(select h from unnest(p.hours) h where h between r.lo and r.hi order by h) as hours
+      select r.i, p.hours[width_bucket(r.lo - 1, p.hours) + 1 : width_bucket(r.hi, p.hours)] as hours
       from r join read_model.person_hours p on p.system_id = r.s and p.person_id = r.p
     ), up as (
       insert into read_model.person_hours as p (system_id, person_id, hours)
