@@ -12,12 +12,7 @@ describe.each(['pglite', 'postgres'] as const)('projector batches on %s', (name)
   it.runIf(backendEnabled(name))('stop after the batch property budget, keep the first event whatever its size, and project every event', async () => {
     const { storage, dispose } = await backends[name]();
     try {
-      const at = new Date('2026-01-01T10:00:00Z');
-      const event = (i: number, bytes: number): TrackingEvent => ({
-        systemId: SYSTEM, messageId: `b${i}`, type: 'track', event: 'Large', userId: `u${i % 7}`, anonymousId: null, groupId: null,
-        previousId: null, properties: { blob: randomBytes(bytes * 0.75).toString('base64') }, traits: {}, context: {}, integrations: {},
-        timestamp: at, originalTimestamp: null, sentAt: null, receivedAt: at, valid: true, validationErrors: [],
-      });
+      const event = (i: number, bytes: number) => trackLarge(i, { blob: randomBytes(bytes * 0.75).toString('base64') });
       // One event larger than the whole budget, then many at the ingestion limit.
       await storage.events.append([event(0, BATCH_PROPERTY_BYTES + 1000)]);
       for (let i = 1; i <= LARGE_EVENTS; i += 50) {
@@ -37,4 +32,34 @@ describe.each(['pglite', 'postgres'] as const)('projector batches on %s', (name)
       await dispose();
     }
   }, 60_000);
+
+  it.runIf(backendEnabled(name))('measure compressed properties as the JSON text the projector receives', async () => {
+    const { storage, dispose } = await backends[name]();
+    try {
+      // ~29 KB of JSON text that the database stores compressed to ~1 KB.
+      const items = Array.from({ length: 800 }, () => ({ sku: 'A-1', qty: 1, price: 9.99 }));
+      const textBytes = JSON.stringify({ items }).length;
+      const count = Math.ceil((BATCH_PROPERTY_BYTES * 1.5) / textBytes);
+      for (let i = 0; i < count; i += 50) {
+        await storage.events.append(Array.from({ length: Math.min(50, count - i) }, (_, k) => trackLarge(i + k, { items })));
+      }
+
+      const first = await storage.projection.projectBatch(5000);
+      expect(first).toBeGreaterThan(BATCH_PROPERTY_BYTES / (textBytes * 1.2));
+      expect(first).toBeLessThan(BATCH_PROPERTY_BYTES / (textBytes * 0.8) + 2);
+      await new Projector(storage).catchUp();
+      expect(await storage.analytics.status()).toMatchObject({ projectedEvents: count, behindEvents: 0 });
+    } finally {
+      await dispose();
+    }
+  }, 60_000);
 });
+
+function trackLarge(i: number, properties: Record<string, unknown>): TrackingEvent {
+  const at = new Date('2026-01-01T10:00:00Z');
+  return {
+    systemId: SYSTEM, messageId: `b${i}`, type: 'track', event: 'Large', userId: `u${i % 7}`, anonymousId: null, groupId: null,
+    previousId: null, properties, traits: {}, context: {}, integrations: {},
+    timestamp: at, originalTimestamp: null, sentAt: null, receivedAt: at, valid: true, validationErrors: [],
+  };
+}

@@ -62,17 +62,22 @@ export class SqlProjectionStore implements ProjectionStore {
       // Ordered by the xid8 column itself: a `tx_id::text` output column of the same name would make
       // ORDER BY sort text ('100000' before '99999'), skipping or repeating events, and miss the index.
       // The batch's properties come into this process (for the rollups): it stops at the event
-      // that starts past BATCH_PROPERTY_BYTES of them, so large events make shorter batches.
+      // that starts past BATCH_PROPERTY_BYTES of them, so large events make shorter batches. A
+      // compressed value is measured as the JSON text that arrives here, not as stored: repetitive
+      // properties compress ~30-fold.
       const { rows } = await sql<PendingRow>`
         select tx_id::text as tx_id, seq, system_id, type, event, user_id, anonymous_id, previous_id, properties, timestamp, received_at
         from (
-          select e.tx_id, e.seq, e.system_id, e.type, e.event, e.user_id, e.anonymous_id, e.previous_id, e.properties, e.timestamp, e.received_at,
-            sum(pg_column_size(e.properties)) over (order by e.tx_id, e.seq) - pg_column_size(e.properties) as bytes_before
-          from write_model.tracking_events e
-          where (e.tx_id, e.seq) > (${checkpoint.txId}::xid8, ${checkpoint.seq}::bigint)
-            and e.tx_id < ${watermark}::xid8
-          order by e.tx_id, e.seq
-          limit ${limit}) pending
+          select sized.*, sum(bytes) over (order by tx_id, seq) - bytes as bytes_before
+          from (
+            select e.tx_id, e.seq, e.system_id, e.type, e.event, e.user_id, e.anonymous_id, e.previous_id, e.properties, e.timestamp, e.received_at,
+              case when pg_column_compression(e.properties) is null then pg_column_size(e.properties)
+                else octet_length(e.properties::text) end as bytes
+            from write_model.tracking_events e
+            where (e.tx_id, e.seq) > (${checkpoint.txId}::xid8, ${checkpoint.seq}::bigint)
+              and e.tx_id < ${watermark}::xid8
+            order by e.tx_id, e.seq
+            limit ${limit}) sized) pending
         where bytes_before < ${BATCH_PROPERTY_BYTES}
         order by pending.tx_id, pending.seq`.execute(tx);
       if (rows.length === 0) return 0;
