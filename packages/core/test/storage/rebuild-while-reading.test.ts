@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Projector, type Storage, type TrackingEvent } from '../../src';
+import { MemoryAnswerCache } from '../../src/analytics/answer-cache';
 import { createPlatform } from '../../src/create-platform';
 import { createPostgresStorage } from '../../src/storage/postgres';
 import { backendEnabled } from '../support/backends';
@@ -55,8 +56,11 @@ describe.runIf(backendEnabled('postgres'))('reading while the read models are re
     }
   });
 
-  /** A platform whose status reads start a rebuild on the given calls (1 = the first), as one could between two reads. */
-  function rebuildingOnStatusRead(calls: number[]) {
+  /**
+   * A platform whose status reads start a rebuild on the given calls (1 = the first), as one could
+   * between two reads; `cache` is shared with the platform that reads after the rebuild.
+   */
+  function rebuildingOnStatusRead(calls: number[], cache = new MemoryAnswerCache()) {
     let call = 0;
     const racing = Object.create(storage) as Storage;
     const analytics = Object.create(storage.analytics) as Storage['analytics'];
@@ -66,19 +70,20 @@ describe.runIf(backendEnabled('postgres'))('reading while the read models are re
       return status;
     };
     Object.defineProperty(racing, 'analytics', { value: analytics });
-    return createPlatform({ storage: racing });
+    return createPlatform({ storage: racing, cache });
   }
   const query = { from: new Date('2026-01-01T00:00:00Z'), to: new Date('2026-01-02T00:00:00Z'), limit: 10 };
 
   it('labels an answer computed across a rebuild with the rebuild, and never serves it once the rebuild caught up', async () => {
     // The rebuild starts between the answer's status read and its query: the answer is computed over
     // emptied read models, so it must say so, and not be kept under a key the caught-up rebuild matches.
-    const during = await rebuildingOnStatusRead([1]).topEvents(systemId, query);
+    const cache = new MemoryAnswerCache();
+    const during = await rebuildingOnStatusRead([1], cache).topEvents(systemId, query);
     if (!during.ok) throw during.error;
     expect(during.value.data).toEqual([]);
     expect(during.value.projection).toMatchObject({ projectedEvents: 0, behindEvents: EVENTS });
     await new Projector(storage).catchUp();
-    const after = await createPlatform({ storage }).topEvents(systemId, query);
+    const after = await createPlatform({ storage, cache }).topEvents(systemId, query);
     if (!after.ok) throw after.error;
     expect(after.value.projection).toMatchObject({ projectedEvents: EVENTS, behindEvents: 0 });
     expect(after.value.data).toEqual([{ event: 'E', count: EVENTS }]);
