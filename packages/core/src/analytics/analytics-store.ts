@@ -69,7 +69,10 @@ export interface ProjectionStatus {
   projectedEvents: number;
   /**
    * Committed events not yet applied: counted up to 10,000; beyond that (a rebuild, a long stop of
-   * the projector) an estimate from the log's sequence numbers, which may count a few more.
+   * the projector) an estimate from the log's sequence numbers. It counts more when clients retry
+   * batches (a duplicate uses up a number without storing an event; resending everything once about
+   * doubles it) and fewer by the events of transactions that committed out of number order; it is
+   * never below 10,001.
    */
   behindEvents: number;
   /** When the newest applied event was received, or `null` before the first. */
