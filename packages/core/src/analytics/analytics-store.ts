@@ -78,6 +78,11 @@ export interface ProjectionStatus {
   /** When the newest applied event was received, or `null` before the first. */
   projectedThrough: Date | null;
   /**
+   * When the first event not yet applied (in commit order) was received, or `null` when none waits:
+   * how long the read models have been behind.
+   */
+  waitingSince: Date | null;
+  /**
    * How many times the read models were rebuilt from the write model. A rebuild counts
    * `projectedEvents` from zero again: the two together name one state of the read models.
    */
@@ -85,12 +90,13 @@ export interface ProjectionStatus {
 }
 
 /**
- * How many seconds the read models are behind: the age of the newest applied event while events
- * wait, 0 when caught up. An upper bound: the waiting events are no older than that.
+ * How many seconds the read models are behind: how long the first event not yet applied has
+ * waited, 0 when caught up. Not the age of the newest applied event: after a quiet hour that would
+ * say 3,600 for an event that arrived a moment ago, and 0 while nothing was ever applied.
  */
 export function lagSeconds(status: ProjectionStatus, now: Date = new Date()): number {
-  if (status.behindEvents === 0 || !status.projectedThrough) return 0;
-  return Math.max(0, (now.getTime() - status.projectedThrough.getTime()) / 1000);
+  if (status.behindEvents === 0 || !status.waitingSince) return 0;
+  return Math.max(0, (now.getTime() - status.waitingSince.getTime()) / 1000);
 }
 
 /** Queries answered from the read models. */

@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Storage } from '../../src';
+import { lagSeconds, type Storage } from '../../src';
 import { createPostgresStorage } from '../../src/storage/postgres';
 import { COUNTED_BEHIND } from '../../src/storage/sql/sql-analytics';
 import { backendEnabled } from '../support/backends';
@@ -49,5 +49,34 @@ describe.runIf(backendEnabled('postgres'))('projection status on PostgreSQL', ()
     // Below the limit again, every event is counted: the gaps no longer show.
     await storage.projection.projectBatch(200);
     expect(await storage.analytics.status()).toMatchObject({ projectedEvents: 200, behindEvents: total + 1 - 200 });
+  });
+
+  it('measures the lag from the first waiting event, not from the newest applied one', async () => {
+    await storage.projection.reset();
+    await client.query('truncate write_model.tracking_events');
+    const receivedAt = (iso: string, id: string) =>
+      client.query(
+        `insert into write_model.tracking_events (system_id, message_id, type, event, user_id, properties, traits, context,
+          integrations, timestamp, received_at, valid, validation_errors)
+         values ($1, $2, 'track', 'E', 'u', '{}', '{}', '{}', '{}', $3, $3, true, '[]')`,
+        [SYSTEM, id, iso],
+      );
+    // Nothing applied yet: the backlog's age, not 0.
+    await receivedAt('2026-03-01T10:00:00Z', 'first');
+    let status = await storage.analytics.status();
+    expect(status).toMatchObject({ behindEvents: 1, projectedThrough: null, waitingSince: new Date('2026-03-01T10:00:00Z') });
+    expect(lagSeconds(status, new Date('2026-03-01T10:05:00Z'))).toBe(300);
+
+    // An hour without events, then one: a lag of 2 s, not of the hour since the last applied event.
+    await storage.projection.projectBatch(100);
+    await receivedAt('2026-03-01T11:00:00Z', 'second');
+    status = await storage.analytics.status();
+    expect(status).toMatchObject({ behindEvents: 1, projectedThrough: new Date('2026-03-01T10:00:00Z'), waitingSince: new Date('2026-03-01T11:00:00Z') });
+    expect(lagSeconds(status, new Date('2026-03-01T11:00:02Z'))).toBe(2);
+
+    await storage.projection.projectBatch(100);
+    status = await storage.analytics.status();
+    expect(status).toMatchObject({ behindEvents: 0, waitingSince: null });
+    expect(lagSeconds(status, new Date('2026-03-01T12:00:00Z'))).toBe(0);
   });
 });

@@ -197,7 +197,7 @@ function registerGauges(platform: Platform, registry: Registry): void {
   registered(registry, 'volcanion_projection_lag_seconds', () =>
     new Gauge({
       name: 'volcanion_projection_lag_seconds',
-      help: 'Age of the newest applied event while events wait to be projected (0 when caught up)',
+      help: 'How long the first event not yet projected has waited (0 when caught up)',
       registers,
       async collect() {
         this.set((await readLag()).seconds);

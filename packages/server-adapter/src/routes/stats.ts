@@ -150,6 +150,7 @@ export function projectionView(status: ProjectionStatus): z.output<typeof projec
     projectedEvents: status.projectedEvents,
     behindEvents: status.behindEvents,
     projectedThrough: status.projectedThrough?.toISOString() ?? null,
+    waitingSince: status.waitingSince?.toISOString() ?? null,
     lagSeconds: lagSeconds(status),
   };
 }

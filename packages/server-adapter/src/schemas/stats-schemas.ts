@@ -9,7 +9,8 @@ export const projectionSchema = named(
     projectedEvents: z.number().int().describe('Events applied to the read models'),
     behindEvents: z.number().int().describe('Committed events not in the answer yet: counted up to 10,000, estimated beyond'),
     projectedThrough: instant.nullable().describe('When the newest applied event was received'),
-    lagSeconds: z.number().describe('How far behind the read models are; 0 when caught up'),
+    waitingSince: instant.nullable().describe('When the first event not applied yet was received; null when caught up'),
+    lagSeconds: z.number().describe('How long the first event not applied yet has waited, in seconds; 0 when caught up'),
   }),
   'ProjectionStatus',
 );

@@ -57,6 +57,7 @@ describe('GET /api/systems/:id/stats/timeseries', () => {
     ]);
     expect(body.projection).toMatchObject({ behindEvents: 0, projectedEvents: expect.any(Number) });
     expect(body.projection.projectedThrough).not.toBeNull();
+    expect(body.projection).toMatchObject({ waitingSince: null, lagSeconds: 0 });
   });
 
   it('filters by event and answers with the secret key of the system', async () => {

@@ -66,6 +66,8 @@ describe('GET /metrics', () => {
     expect(sample(text, 'volcanion_db_pool_connections', { state: 'max' })).toBeGreaterThan(0);
     expect(sample(text, 'volcanion_db_pool_connections', { state: 'in_use' })).toBeGreaterThanOrEqual(0);
     expect(sample(text, 'volcanion_projection_lag_events')).toBe(3);
+    // The projector never ran: the lag is the backlog's age, not 0.
+    expect(sample(text, 'volcanion_projection_lag_seconds')).toBeGreaterThan(0);
     expect(sample(text, 'process_cpu_user_seconds_total')).toBeGreaterThan(0);
     expect(sample(text, 'nodejs_heap_size_used_bytes')).toBeGreaterThan(0);
     for (const leak of ['u1', 'm-1', 'Paid', systemId, writeKey]) expect(text).not.toContain(`"${leak}"`);

@@ -16,7 +16,7 @@ export function memoryAnalytics(state: MemoryState): { analytics: AnalyticsStore
       async status() {
         const events = all();
         const newest = events.reduce<Date | null>((max, e) => (!max || e.receivedAt > max ? e.receivedAt : max), null);
-        return { projectedEvents: events.length, behindEvents: 0, projectedThrough: newest, rebuilds: 0 };
+        return { projectedEvents: events.length, behindEvents: 0, projectedThrough: newest, waitingSince: null, rebuilds: 0 };
       },
     },
     projection: {

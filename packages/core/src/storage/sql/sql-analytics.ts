@@ -81,7 +81,8 @@ export class SqlAnalyticsStore implements AnalyticsStore {
   }
 
   /**
-   * The checkpoint, then the events committed after it: counted up to {@link COUNTED_BEHIND}, and
+   * The checkpoint, then the events committed after it and when the first of them was received
+   * (one index probe): counted up to {@link COUNTED_BEHIND}, and
    * beyond that estimated from the log's sequence numbers, as counting millions of index entries
    * (a rebuild, a long outage of the projector) took seconds on every answer. Two statements, so
    * the count is planned with the checkpoint's values: planned with them unknown, PostgreSQL
@@ -94,8 +95,9 @@ export class SqlAnalyticsStore implements AnalyticsStore {
       from read_model.projection_checkpoints where name = 'main'`.execute(this.db);
     const cp = checkpoint[0];
     const after = sql`(e.tx_id, e.seq) > (${cp?.tx_id ?? '0'}::xid8, ${cp?.seq ?? 0}::bigint)`;
-    const { rows: counted } = await sql<{ count: string }>`
-      select count(*) from (select from write_model.tracking_events e where ${after} limit ${COUNTED_BEHIND + 1}) behind`.execute(this.db);
+    const { rows: counted } = await sql<{ count: string; waiting_since: Date | null }>`
+      select (select count(*) from (select from write_model.tracking_events e where ${after} limit ${COUNTED_BEHIND + 1}) behind) as count,
+        (select e.received_at from write_model.tracking_events e where ${after} order by e.tx_id, e.seq limit 1) as waiting_since`.execute(this.db);
     let behindEvents = Number(counted[0]!.count);
     if (behindEvents > COUNTED_BEHIND) {
       // Sequence numbers past the checkpoint's: retried duplicates and rolled-back writes leave gaps.
@@ -106,6 +108,7 @@ export class SqlAnalyticsStore implements AnalyticsStore {
       projectedEvents: Number(cp?.projected_events ?? 0),
       behindEvents,
       projectedThrough: cp?.last_event_received_at ?? null,
+      waitingSince: behindEvents > 0 ? counted[0]!.waiting_since : null,
       rebuilds: Number(cp?.rebuilds ?? 0),
     };
   }
