@@ -6,7 +6,7 @@ export interface ProjectorOptions {
    * Most events applied per transaction (a batch also stops after 8 MB of stored properties).
    * Default 20,000 on PostgreSQL, where a person's rows are then rewritten once per 20,000 events
    * (16 % faster catch-up than 5,000); 5,000 on PGlite, whose one connection ingestion waits for
-   * while a batch runs (~0.7 s a batch).
+   * while a batch runs (~0.6 s a batch; the projector yields to the event loop between batches).
    */
   batchSize?: number;
   /** Pause when caught up, in ms. Default 200. */
@@ -77,6 +77,7 @@ export class Projector {
       const applied = await this.#storage.projection.projectBatch(this.#batchSize);
       total += applied;
       if (applied === 0) return total;
+      await betweenBatches();
     }
   }
 
@@ -115,6 +116,7 @@ export class Projector {
         this.#onError(error);
       }
       if (applied === 0) await this.#sleep(this.#idleMs);
+      else await betweenBatches();
     }
   }
 
@@ -128,4 +130,14 @@ export class Projector {
       }
     });
   }
+}
+
+/**
+ * Lets timers and I/O run before the next batch. PGlite runs in this thread and answers without
+ * waiting on a socket, so batch after batch would otherwise be one unbroken chain of promise
+ * callbacks: through a whole backlog the server accepted no request and fired no timer (30,000
+ * events: 2.8 s without a single tick of a 10 ms interval).
+ */
+function betweenBatches(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }
