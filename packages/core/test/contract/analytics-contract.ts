@@ -6,14 +6,7 @@ import { computeTimeseries, computeTopEvents } from '../../src/analytics/compute
 import { computeBreakdown, computeFunnel, computeUserProfile } from '../../src/analytics/compute-person-analytics';
 import { createPlatform } from '../../src/create-platform';
 import type { TestBackend } from '../support/backends';
-
-/** A valid track call of `userId` and/or `anonymousId` at `timestamp`, received then, with nothing else set. */
-function trackCall(e: Pick<TrackingEvent, 'systemId' | 'messageId' | 'event' | 'userId' | 'anonymousId' | 'timestamp'> & Partial<TrackingEvent>): TrackingEvent {
-  return {
-    type: 'track', groupId: null, previousId: null, properties: {}, traits: {}, context: {}, integrations: {},
-    originalTimestamp: null, sentAt: null, receivedAt: e.timestamp, valid: true, validationErrors: [], ...e,
-  };
-}
+import { trackCall } from '../support/track-call';
 
 /**
  * The read models must answer exactly what a brute-force pass over the same events computes:

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { Projector, type TrackingEvent } from '../../src';
 import { BATCH_PROPERTY_BYTES } from '../../src/storage/sql/sql-projection';
 import { backendEnabled, backends } from '../support/backends';
+import { trackCall } from '../support/track-call';
 
 const SYSTEM = '018f0000-0000-7000-8000-0000000000cc';
 // Random text barely compresses: each event stores ~32 KB of properties, the most ingestion accepts.
@@ -56,10 +57,5 @@ describe.each(['pglite', 'postgres'] as const)('projector batches on %s', (name)
 });
 
 function trackLarge(i: number, properties: Record<string, unknown>): TrackingEvent {
-  const at = new Date('2026-01-01T10:00:00Z');
-  return {
-    systemId: SYSTEM, messageId: `b${i}`, type: 'track', event: 'Large', userId: `u${i % 7}`, anonymousId: null, groupId: null,
-    previousId: null, properties, traits: {}, context: {}, integrations: {},
-    timestamp: at, originalTimestamp: null, sentAt: null, receivedAt: at, valid: true, validationErrors: [],
-  };
+  return trackCall({ systemId: SYSTEM, messageId: `b${i}`, event: 'Large', userId: `u${i % 7}`, anonymousId: null, timestamp: new Date('2026-01-01T10:00:00Z'), properties });
 }

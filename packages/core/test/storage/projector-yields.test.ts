@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { Projector, type Storage, type TrackingEvent } from '../../src';
+import { Projector, type Storage } from '../../src';
 import { backendEnabled, backends } from '../support/backends';
+import { trackCall } from '../support/track-call';
 
 const SYSTEM = '018f0000-0000-7000-8000-0000000000ee';
 const BACKLOG = 6000;
@@ -10,11 +11,12 @@ async function appendBacklog(storage: Storage): Promise<void> {
   const at = Date.parse('2026-01-01T00:00:00Z');
   for (let i = 0; i < BACKLOG; i += 1000) {
     await storage.events.append(
-      Array.from({ length: 1000 }, (_, k): TrackingEvent => ({
-        systemId: SYSTEM, messageId: `y${i + k}`, type: 'track', event: `E${(i + k) % 10}`, userId: `u${(i + k) % 300}`, anonymousId: null,
-        groupId: null, previousId: null, properties: { n: i + k }, traits: {}, context: {}, integrations: {},
-        timestamp: new Date(at + (i + k) * 1000), originalTimestamp: null, sentAt: null, receivedAt: new Date(at), valid: true, validationErrors: [],
-      })),
+      Array.from({ length: 1000 }, (_, k) =>
+        trackCall({
+          systemId: SYSTEM, messageId: `y${i + k}`, event: `E${(i + k) % 10}`, userId: `u${(i + k) % 300}`, anonymousId: null,
+          properties: { n: i + k }, timestamp: new Date(at + (i + k) * 1000), receivedAt: new Date(at),
+        }),
+      ),
     );
   }
 }

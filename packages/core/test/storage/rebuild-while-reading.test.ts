@@ -1,11 +1,12 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Projector, type Storage, type TrackingEvent } from '../../src';
+import { Projector, type Storage } from '../../src';
 import { MemoryAnswerCache } from '../../src/analytics/answer-cache';
 import { createPlatform } from '../../src/create-platform';
 import { createPostgresStorage } from '../../src/storage/postgres';
 import { backendEnabled } from '../support/backends';
 import { createFreshDatabase } from '../support/fresh-postgres';
+import { trackCall } from '../support/track-call';
 
 const EVENTS = 40;
 
@@ -25,11 +26,7 @@ describe.runIf(backendEnabled('postgres'))('reading while the read models are re
     if (!added.ok) throw added.error;
     systemId = added.value.system.id;
     const at = new Date('2026-01-01T10:00:00Z');
-    const events = Array.from({ length: EVENTS }, (_, i): TrackingEvent => ({
-      systemId, messageId: `r${i}`, type: 'track', event: 'E', userId: 'u', anonymousId: null, groupId: null, previousId: null,
-      properties: {}, traits: {}, context: {}, integrations: {}, timestamp: at, originalTimestamp: null, sentAt: null,
-      receivedAt: at, valid: true, validationErrors: [],
-    }));
+    const events = Array.from({ length: EVENTS }, (_, i) => trackCall({ systemId, messageId: `r${i}`, event: 'E', userId: 'u', anonymousId: null, timestamp: at }));
     await storage.events.append(events);
     await new Projector(storage).catchUp();
   });
