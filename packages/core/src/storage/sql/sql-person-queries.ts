@@ -55,7 +55,7 @@ async function rolledUpBreakdown(db: Kysely<Database>, q: BreakdownQuery): Promi
  *
  * One pipeline of subqueries rather than a chain of CTEs: PostgreSQL 15 keeps no statistics for a CTE's
  * columns, so it hashed the wide step rows (arrays and all) instead of the few people still in the
- * funnel. Here it sees that person ids are unique and, after the second step, hashes the survivors
+ * funnel. Here it sees that person ids are unique and, from the third step on, hashes the survivors
  * (measured at 1M events: 14.2 against 16.6 ms at p50). The entry step is read twice, once to count
  * it, which is cheaper than materializing it. `offset 0` keeps each step's time a column computed
  * once per row: PostgreSQL would otherwise inline the expression into every filter that uses it.
@@ -65,9 +65,8 @@ export async function sqlFunnel(db: Kysely<Database>, q: FunnelQuery): Promise<{
   // Timestamps have microsecond resolution, dates milliseconds: "at or after `from`" is "after `from` − 1 µs".
   const justBeforeFrom = `${new Date(q.from.getTime() - 1).toISOString().slice(0, -1)}999Z`;
   const inWindow = (t: RawBuilder<unknown>) => sql`${t} <= t0 + ${within}::interval and ${t} < ${q.to}`;
-  const stepRows = (alias: string, step: string, personOf: string) =>
-    sql`read_model.person_events ${sql.raw(alias)} on ${sql.ref(`${alias}.system_id`)} = ${q.systemId}
-      and ${sql.ref(`${alias}.event`)} = ${step} and ${sql.ref(`${alias}.person_id`)} = ${sql.ref(personOf)}`;
+  const stepRows = (step: string, person: RawBuilder<unknown>) =>
+    sql`read_model.person_events p on p.system_id = ${q.systemId} and p.event = ${step} and ${person}`;
   const entered = sql`(select person_id, t0 from (
       select person_id, ${firstAfter('e', sql`${justBeforeFrom}::timestamptz`)} as t0
       from read_model.person_events e where system_id = ${q.systemId} and event = ${q.steps[0]} offset 0) f
@@ -78,16 +77,19 @@ export async function sqlFunnel(db: Kysely<Database>, q: FunnelQuery): Promise<{
     const t = (n: number) => sql.ref(`t${n}`);
     const earlier = Array.from({ length: i - 1 }, (_, n) => t(n + 1));
     if (!reached) {
-      // Only people who reach the second step go on: an inner join.
+      // Only people who reach the second step go on: an inner join. The planner hashes whichever side
+      // has fewer rows, blind to width, so it hashed the second step's rows, arrays and all. `+ 0` hides
+      // their person ids' statistics, and it hashes the narrow entrants. At 1M events, 3 popular steps:
+      // 12.9 against 14.3 ms at p50; a rare second step (3,230 people, 20,830 entrants): 9.2 against 8.5.
       reached = sql`(select person_id, t0, t1 from (
           select e.person_id, e.t0, ${firstAfter('p', sql.ref('e.t0'))} as t1
-          from ${entered} e join ${stepRows('p', q.steps[1]!, 'e.person_id')} offset 0) f
+          from ${entered} e join ${stepRows(q.steps[1]!, sql`p.person_id + 0 = e.person_id`)} offset 0) f
         where ${inWindow(sql.ref('t1'))})`;
     } else {
       // Later steps keep everyone who reached the second (their count is the second step's), null once out.
       reached = sql`(select person_id, t0, ${sql.join(earlier)}, case when ${inWindow(sql.ref('reached'))} then reached end as ${t(i)} from (
           select r.*, ${firstAfter('p', sql.ref(`r.t${i - 1}`))} as reached
-          from ${reached} r left join ${stepRows('p', q.steps[i]!, 'r.person_id')} offset 0) f)`;
+          from ${reached} r left join ${stepRows(q.steps[i]!, sql`p.person_id = r.person_id`)} offset 0) f)`;
     }
     counts.push(i === 1 ? sql`count(*) as c1` : sql`count(${t(i)}) as ${sql.raw(`c${i}`)}`);
   }
